@@ -1,0 +1,2 @@
+/** VFIO PCI passthrough (issue 4). */
+package io.jvmm.vfio;

@@ -1,0 +1,28 @@
+package io.jvmm.spi;
+
+/**
+ * The plugin entry point, found with {@link java.util.ServiceLoader}: list the class in
+ * {@code META-INF/services/io.jvmm.spi.DeviceFactory}. One factory per device type.
+ *
+ * <p>A factory must be cheap to instantiate (the VMM instantiates every factory to list
+ * them) and must not touch the host until {@link #create} is called.
+ */
+public interface DeviceFactory {
+    /** The config's {@code type} value this factory handles, e.g. {@code virtio-blk}. */
+    String type();
+
+    /** One line for {@code jvmm plugins}. */
+    String description();
+
+    /** The SPI version this factory was written against; see {@link SpiVersion}. */
+    default int spiVersion() {
+        return SpiVersion.CURRENT;
+    }
+
+    /**
+     * Validates {@code config} and builds the device. Bad config values throw
+     * {@link DeviceConfigException}; a host resource that cannot be had (file, tap, VFIO
+     * group) throws {@link DeviceException} with a message saying what to do.
+     */
+    Device create(DeviceConfig config, DeviceContext context) throws DeviceException;
+}
