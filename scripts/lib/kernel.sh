@@ -2,17 +2,36 @@
 # Shared helpers for scripts/nested-run and scripts/guest-image.
 # Sourced, not executed. Callers use `set -euo pipefail` and define PROG.
 
-JVMM_CACHE="${JVMM_CACHE:-$HOME/.cache/jvmm}"
+JVMM_CACHE="${JVMM_CACHE:-${HOME:-/root}/.cache/jvmm}"
+# as root, apt-get download into a private dir would warn about its _apt sandbox
+APT_SANDBOX_OPT=""
+if [ "$(id -u)" = 0 ]; then APT_SANDBOX_OPT="-o APT::Sandbox::User=root"; fi
 
 die()  { echo "${PROG:-jvmm}: error: $*" >&2; exit 1; }
 warn() { echo "${PROG:-jvmm}: warning: $*" >&2; }
 note() { echo "${PROG:-jvmm}: $*" >&2; }
 
+# need_cmd CMD... : as root, runs scripts/setup-host once when a command is
+# missing; otherwise fails with a clear message.
 need_cmd() {
     local c missing=()
     for c in "$@"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
     [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" = 0 ] && [ -x "$(dirname "${BASH_SOURCE[0]}")/../setup-host" ] && [ -z "${_JVMM_SETUP_RAN:-}" ]; then
+        note "missing command(s): ${missing[*]}; running scripts/setup-host"
+        _JVMM_SETUP_RAN=1
+        "$(dirname "${BASH_SOURCE[0]}")/../setup-host" || die "scripts/setup-host failed"
+        need_cmd "$@"
+        return
+    fi
     die "missing command(s): ${missing[*]} (run scripts/setup-host first)"
+}
+
+# remove leftovers of interrupted builds (older than an hour) in DIR
+clean_stale_tmp() {
+    [ -d "$1" ] || return 0
+    find "$1" -mindepth 1 -maxdepth 1 \( -name '.tmp.*' -o -name '*.new.*' \) -mmin +60 \
+        -exec rm -rf {} + 2>/dev/null || true
 }
 
 # Run "$@" while holding an exclusive lock on the cache, so that two
@@ -30,8 +49,19 @@ _apt_updated=0
 # the Debian meta package META (linux-image-amd64, linux-image-cloud-amd64)
 # currently depends on. Falls back to the last resolution recorded in the
 # cache when apt knows nothing (e.g. no package lists and no network).
+# apt-cache is slow (~1 s a call without its binary cache), so a resolution
+# is reused while the apt package lists are unchanged.
+apt_lists_stamp() {
+    stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* 2>/dev/null | short_hash
+}
 resolve_kernel() {
-    local meta="$1" pkg="" ver="" try
+    local meta="$1" pkg="" ver="" try stamp last
+    last="$JVMM_CACHE/kernels/$meta.last"
+    stamp="$(apt_lists_stamp)"
+    if [ -s "$last" ] && [ "$(sed -n 2p "$last")" = "$stamp" ]; then
+        head -n1 "$last"
+        return 0
+    fi
     for try in 1 2; do
         pkg=$(apt-cache depends --no-recommends --no-suggests --no-conflicts \
                 --no-breaks --no-replaces --no-enhances "$meta" 2>/dev/null \
@@ -51,14 +81,14 @@ resolve_kernel() {
     done
     if [ -n "$pkg" ] && [ -n "$ver" ]; then
         mkdir -p "$JVMM_CACHE/kernels"
-        printf '%s %s\n' "$pkg" "$ver" >"$JVMM_CACHE/kernels/$meta.last.tmp.$$"
+        printf '%s %s\n%s\n' "$pkg" "$ver" "$(apt_lists_stamp)" >"$JVMM_CACHE/kernels/$meta.last.tmp.$$"
         mv -f "$JVMM_CACHE/kernels/$meta.last.tmp.$$" "$JVMM_CACHE/kernels/$meta.last"
         printf '%s %s\n' "$pkg" "$ver"
         return 0
     fi
     if [ -s "$JVMM_CACHE/kernels/$meta.last" ]; then
-        warn "cannot resolve $meta with apt; using the cached $(cat "$JVMM_CACHE/kernels/$meta.last")"
-        cat "$JVMM_CACHE/kernels/$meta.last"
+        warn "cannot resolve $meta with apt; using the cached $(head -n1 "$last")"
+        head -n1 "$last"
         return 0
     fi
     die "cannot find the kernel package behind $meta (apt-cache depends $meta gave nothing; is a Debian mirror reachable?)"
@@ -69,10 +99,11 @@ kernel_key() { printf '%s_%s' "$1" "$2" | tr -c 'A-Za-z0-9._+-' '_'; }
 
 _extract_kernel() {
     local pkg="$1" ver="$2" dest="$3" tmp deb kver
-    [ -d "$dest/boot" ] && return 0
+    [ -s "$dest/KVER" ] && return 0
+    clean_stale_tmp "$JVMM_CACHE/kernels"
     tmp=$(mktemp -d "$JVMM_CACHE/kernels/.tmp.XXXXXX")
     note "downloading $pkg $ver (once; cached in $dest)"
-    if ! (cd "$tmp" && apt-get download -qq "$pkg=$ver" >&2); then
+    if ! (cd "$tmp" && apt-get download -qq ${APT_SANDBOX_OPT:-} "$pkg=$ver" >&2); then
         rm -rf "$tmp"
         die "apt-get download $pkg=$ver failed"
     fi
