@@ -1,0 +1,66 @@
+package io.jvmm.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/**
+ * The libc calls the VMM needs, bound by JNA direct mapping. ioctl is variadic in C;
+ * direct mapping needs fixed signatures, so it is declared once per argument kind.
+ * Every call throws {@link LastErrorException} (carrying errno) when it returns -1.
+ */
+public final class LibC {
+    static {
+        Native.register(Platform.C_LIBRARY_NAME);
+    }
+
+    private LibC() {
+    }
+
+    public static final int O_RDWR = 0x2;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int O_NONBLOCK = 0x800;
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_NORESERVE = 0x4000;
+    public static final int EFD_CLOEXEC = 0x80000;
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int ENOENT = 2;
+    public static final int EACCES = 13;
+
+    public static native int open(String path, int flags) throws LastErrorException;
+
+    public static native int close(int fd) throws LastErrorException;
+
+    public static native int ioctl(int fd, NativeLong request, long arg) throws LastErrorException;
+
+    public static native int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
+
+    public static native Pointer mmap(Pointer addr, NativeLong length, int prot, int flags, int fd, NativeLong offset)
+            throws LastErrorException;
+
+    public static native int munmap(Pointer addr, NativeLong length) throws LastErrorException;
+
+    public static native int eventfd(int initval, int flags) throws LastErrorException;
+
+    public static native NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
+    public static native NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
+
+    public static native NativeLong pthread_self();
+
+    public static native int pthread_kill(NativeLong thread, int sig);
+
+    public static native String strerror(int errnum);
+
+    /** MAP_FAILED is (void *) -1. */
+    public static boolean mapFailed(Pointer p) {
+        return p == null || Pointer.nativeValue(p) == -1L;
+    }
+}

@@ -1,0 +1,39 @@
+package io.jvmm.kvm;
+
+import com.sun.jna.Memory;
+
+/** struct kvm_regs: the general-purpose registers, rip and rflags (18 x u64). */
+public record Regs(long rax, long rbx, long rcx, long rdx, long rsi, long rdi, long rsp, long rbp,
+                   long r8, long r9, long r10, long r11, long r12, long r13, long r14, long r15,
+                   long rip, long rflags) {
+    static final int SIZE = 18 * 8;
+
+    /** Reset state: everything zero but the always-one bit 1 of RFLAGS. */
+    public static Regs initial() {
+        return new Regs(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
+    }
+
+    /** Registers at a kernel entry point: RFLAGS reserved bit, stack, and the boot-info pointer in RSI or RBX. */
+    public static Regs atEntry(long rip, long rsp, long rsi, long rbx) {
+        return new Regs(0, rbx, 0, 0, rsi, 0, rsp, rsp, 0, 0, 0, 0, 0, 0, 0, 0, rip, 2);
+    }
+
+    long[] toArray() {
+        return new long[] {rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8, r9, r10, r11, r12, r13, r14, r15, rip, rflags};
+    }
+
+    static Regs fromArray(long[] v) {
+        return new Regs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13],
+                v[14], v[15], v[16], v[17]);
+    }
+
+    void writeTo(Memory m) {
+        m.write(0, toArray(), 0, 18);
+    }
+
+    static Regs readFrom(Memory m) {
+        long[] v = new long[18];
+        m.read(0, v, 0, 18);
+        return fromArray(v);
+    }
+}

@@ -1,0 +1,248 @@
+package io.jvmm.kvm;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+import java.util.List;
+
+/**
+ * A vCPU file descriptor (KVM_CREATE_VCPU): one typed method per vCPU ioctl, and
+ * {@link #run()} which decodes the shared kvm_run page into a {@link VcpuExit}. Only the
+ * vCPU's own thread calls {@link #run()}.
+ */
+public final class VcpuFd implements AutoCloseable {
+    private final int fd;
+    private final int index;
+    private final Pointer runMapping;
+    private final long runSize;
+    private final KvmRun run;
+    /** A read exit whose data goes back to the guest on the next run(). */
+    private VcpuExit pendingRead;
+
+    VcpuFd(int fd, int index, int mmapSize) {
+        this.fd = fd;
+        this.index = index;
+        this.runSize = mmapSize;
+        try {
+            Pointer p = LibC.mmap(null, new NativeLong(mmapSize), LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd,
+                    new NativeLong(0));
+            if (LibC.mapFailed(p)) {
+                throw new KvmException("mmap of kvm_run failed");
+            }
+            this.runMapping = p;
+        } catch (LastErrorException e) {
+            throw KvmException.of("mmap(kvm_run)", e);
+        }
+        this.run = new KvmRun(runMapping, mmapSize);
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** Enters the guest until the next exit (KVM_RUN). */
+    public VcpuExit run() {
+        completePendingRead();
+        try {
+            LibC.ioctl(fd, KvmIoctls.KVM_RUN, 0L);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR || e.getErrorCode() == LibC.EAGAIN) {
+                return new VcpuExit.Interrupted();
+            }
+            throw KvmException.of("KVM_RUN", e);
+        }
+        VcpuExit exit = decode();
+        if (exit instanceof VcpuExit.IoIn || exit instanceof VcpuExit.MmioRead) {
+            pendingRead = exit;
+        }
+        return exit;
+    }
+
+    private void completePendingRead() {
+        if (pendingRead instanceof VcpuExit.IoIn in) {
+            run.writeBytes(run.ioDataOffset(), in.data());
+        } else if (pendingRead instanceof VcpuExit.MmioRead m) {
+            run.writeBytes(run.mmioDataOffset(), m.data());
+        }
+        pendingRead = null;
+    }
+
+    private VcpuExit decode() {
+        int reason = run.exitReason();
+        switch (reason) {
+            case KvmRun.KVM_EXIT_IO: {
+                int size = run.ioSize();
+                int count = run.ioCount();
+                if (size != 1 && size != 2 && size != 4 || count < 1 || count > 4096 / size) {
+                    return new VcpuExit.Unknown(reason);
+                }
+                byte[] data = new byte[size * count];
+                if (run.ioIsIn()) {
+                    return new VcpuExit.IoIn(run.ioPort(), size, data);
+                }
+                run.readBytes(run.ioDataOffset(), data);
+                return new VcpuExit.IoOut(run.ioPort(), size, data);
+            }
+            case KvmRun.KVM_EXIT_MMIO: {
+                int len = run.mmioLength();
+                if (len < 1 || len > 8) {
+                    return new VcpuExit.Unknown(reason);
+                }
+                byte[] data = new byte[len];
+                if (run.mmioIsWrite()) {
+                    run.readBytes(run.mmioDataOffset(), data);
+                    return new VcpuExit.MmioWrite(run.mmioAddress(), data);
+                }
+                return new VcpuExit.MmioRead(run.mmioAddress(), data);
+            }
+            case KvmRun.KVM_EXIT_HLT:
+                return new VcpuExit.Hlt();
+            case KvmRun.KVM_EXIT_SHUTDOWN:
+                return new VcpuExit.Shutdown();
+            case KvmRun.KVM_EXIT_SYSTEM_EVENT:
+                return new VcpuExit.SystemEvent(run.unionInt(0));
+            case KvmRun.KVM_EXIT_INTR:
+                return new VcpuExit.Interrupted();
+            case KvmRun.KVM_EXIT_FAIL_ENTRY:
+                return new VcpuExit.FailEntry(run.unionLong(0), run.unionInt(8));
+            case KvmRun.KVM_EXIT_INTERNAL_ERROR:
+                return new VcpuExit.InternalError(run.unionInt(0));
+            default:
+                return new VcpuExit.Unknown(reason);
+        }
+    }
+
+    /** Makes the next (or current) KVM_RUN return at once; see KVM_CAP_IMMEDIATE_EXIT. */
+    public void setImmediateExit(boolean on) {
+        run.setImmediateExit(on);
+    }
+
+    public Regs getRegs() {
+        try (Memory m = new Memory(Regs.SIZE)) {
+            ioctl("KVM_GET_REGS", KvmIoctls.KVM_GET_REGS, m);
+            return Regs.readFrom(m);
+        }
+    }
+
+    public void setRegs(Regs regs) {
+        try (Memory m = new Memory(Regs.SIZE)) {
+            regs.writeTo(m);
+            ioctl("KVM_SET_REGS", KvmIoctls.KVM_SET_REGS, m);
+        }
+    }
+
+    public Sregs getSregs() {
+        try (Memory m = new Memory(Sregs.SIZE)) {
+            m.clear();
+            ioctl("KVM_GET_SREGS", KvmIoctls.KVM_GET_SREGS, m);
+            return Sregs.readFrom(m);
+        }
+    }
+
+    public void setSregs(Sregs sregs) {
+        try (Memory m = new Memory(Sregs.SIZE)) {
+            m.clear();
+            sregs.writeTo(m);
+            ioctl("KVM_SET_SREGS", KvmIoctls.KVM_SET_SREGS, m);
+        }
+    }
+
+    /** KVM_SET_CPUID2: the CPUID table the guest sees on this vCPU. */
+    public void setCpuid(List<CpuidEntry> entries) {
+        try (Memory m = new Memory(8L + (long) entries.size() * CpuidEntry.SIZE)) {
+            m.clear();
+            m.setInt(0, entries.size());
+            long off = 8;
+            for (CpuidEntry e : entries) {
+                m.setInt(off, e.function());
+                m.setInt(off + 4, e.index());
+                m.setInt(off + 8, e.flags());
+                m.setInt(off + 12, e.eax());
+                m.setInt(off + 16, e.ebx());
+                m.setInt(off + 20, e.ecx());
+                m.setInt(off + 24, e.edx());
+                off += CpuidEntry.SIZE;
+            }
+            ioctl("KVM_SET_CPUID2", KvmIoctls.KVM_SET_CPUID2, m);
+        }
+    }
+
+    /** KVM_SET_MSRS; every entry must be accepted. */
+    public void setMsrs(List<MsrEntry> msrs) {
+        try (Memory m = new Memory(8L + (long) msrs.size() * MsrEntry.SIZE)) {
+            m.clear();
+            m.setInt(0, msrs.size());
+            long off = 8;
+            for (MsrEntry e : msrs) {
+                m.setInt(off, e.index());
+                m.setLong(off + 8, e.data());
+                off += MsrEntry.SIZE;
+            }
+            int set = ioctl("KVM_SET_MSRS", KvmIoctls.KVM_SET_MSRS, m);
+            if (set != msrs.size()) {
+                throw new KvmException("KVM_SET_MSRS set " + set + " of " + msrs.size()
+                        + " MSRs; MSR 0x" + Integer.toHexString(msrs.get(set).index()) + " was refused");
+            }
+        }
+    }
+
+    /** KVM_SET_FPU with the x87 control word and MXCSR at their reset values, the rest zero. */
+    public void setFpuDefaults() {
+        try (Memory m = new Memory(416)) {
+            m.clear();
+            // struct kvm_fpu: fpr[8][16] (128 bytes), then fcw (u16) at 128, ..., mxcsr (u32) at 408.
+            m.setShort(128, (short) 0x37f);
+            m.setInt(408, 0x1f80);
+            ioctl("KVM_SET_FPU", KvmIoctls.KVM_SET_FPU, m);
+        }
+    }
+
+    public LapicState getLapic() {
+        try (Memory m = new Memory(LapicState.SIZE)) {
+            m.clear();
+            ioctl("KVM_GET_LAPIC", KvmIoctls.KVM_GET_LAPIC, m);
+            return new LapicState(m.getByteArray(0, LapicState.SIZE));
+        }
+    }
+
+    public void setLapic(LapicState state) {
+        try (Memory m = new Memory(LapicState.SIZE)) {
+            m.write(0, state.registers(), 0, LapicState.SIZE);
+            ioctl("KVM_SET_LAPIC", KvmIoctls.KVM_SET_LAPIC, m);
+        }
+    }
+
+    public int getMpState() {
+        try (Memory m = new Memory(4)) {
+            ioctl("KVM_GET_MP_STATE", KvmIoctls.KVM_GET_MP_STATE, m);
+            return m.getInt(0);
+        }
+    }
+
+    public void setMpState(int state) {
+        try (Memory m = new Memory(4)) {
+            m.setInt(0, state);
+            ioctl("KVM_SET_MP_STATE", KvmIoctls.KVM_SET_MP_STATE, m);
+        }
+    }
+
+    private int ioctl(String name, NativeLong request, Pointer arg) {
+        try {
+            return LibC.ioctl(fd, request, arg);
+        } catch (LastErrorException e) {
+            throw new KvmException(name + " on vCPU " + index, e.getErrorCode());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            LibC.munmap(runMapping, new NativeLong(runSize));
+        } catch (LastErrorException ignored) {
+            // Closing anyway.
+        }
+        Fds.closeQuietly(fd);
+    }
+}
