@@ -34,6 +34,13 @@ public final class X86Layout {
     public static final long ACPI_RSDP = 0xe0000;
     /** ACPI tables follow the RSDP. */
     public static final long ACPI_TABLES = 0xe0100;
+    /** ACPI tables end below here; the MP configuration table follows. */
+    public static final long ACPI_TABLES_END = 0xf0000;
+    /**
+     * The MP configuration table (Intel MP spec 1.4, 4.2), pointed to by the floating pointer at
+     * EBDA_START; it grows with the vCPU count, so it lives in the reserved BIOS area, not the 1 KiB EBDA.
+     */
+    public static final long MP_CONFIG_TABLE = 0xf0000;
     public static final long BIOS_AREA_END = 0x100000;
     /** Where a bzImage's protected-mode kernel is loaded (its default code32_start). */
     public static final long KERNEL_LOAD = 0x100000;
@@ -66,6 +73,8 @@ public final class X86Layout {
     public static final int COM1_IRQ = 4;
     public static final int I8042_DATA_PORT = 0x60;
     public static final int I8042_COMMAND_PORT = 0x64;
+    /** The i8042 keyboard port's ISA IRQ. */
+    public static final int I8042_KBD_IRQ = 1;
     public static final int CMOS_PORT = 0x70;
     public static final int PCI_CONFIG_ADDRESS_PORT = 0xcf8;
     public static final int PCI_CONFIG_DATA_PORT = 0xcfc;
@@ -78,5 +87,16 @@ public final class X86Layout {
     public static final int ACPI_SCI_IRQ = 9;
     /** GSIs the VMM hands to PCI INTx lines; 16-23 are free IOAPIC pins. */
     public static final int PCI_INTX_GSI_FIRST = 16;
+    /** How many GSIs from PCI_INTX_GSI_FIRST the PCI INTx lines share. */
+    public static final int PCI_INTX_GSI_COUNT = 8;
     public static final int IOAPIC_PINS = 24;
+
+    /**
+     * The GSI of PCI slot {@code slot}'s INTx pin {@code pin} (0 = INTA) on bus 0, the same
+     * rotation as a PCI-to-PCI bridge swizzle. The DSDT _PRT, the MP table and the PCI devices
+     * must all use this.
+     */
+    public static int pciIntxGsi(int slot, int pin) {
+        return PCI_INTX_GSI_FIRST + (slot + pin) % PCI_INTX_GSI_COUNT;
+    }
 }

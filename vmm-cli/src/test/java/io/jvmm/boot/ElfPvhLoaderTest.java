@@ -1,0 +1,76 @@
+package io.jvmm.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jvmm.spi.GuestMemory;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class ElfPvhLoaderTest {
+    private final TestMemory memory = new TestMemory();
+    private static final Path NAME = Path.of("/k/vmlinux");
+    private static final long MIB = 1 << 20;
+
+    private final GuestMemory mem = memory.low(64 * MIB);
+    private final RamLayout ram = RamLayout.forSize(64 * MIB);
+
+    @Test
+    void loadsSegmentsAtTheirPhysicalAddressAndClearsBss() throws Exception {
+        SyntheticElf elf = new SyntheticElf();
+        byte[] dirt = new byte[(int) elf.memSize];
+        Arrays.fill(dirt, (byte) 0xaa);
+        mem.write(elf.paddr, dirt);
+
+        LoadedKernel.Pvh loaded = ElfPvhLoader.parse(NAME, elf.build()).load(mem, ram);
+
+        byte[] data = new byte[elf.fileSize];
+        mem.read(elf.paddr, data);
+        assertThat(data).isEqualTo(elf.data());
+        byte[] bss = new byte[(int) elf.memSize - elf.fileSize];
+        mem.read(elf.paddr + elf.fileSize, bss);
+        assertThat(bss).containsOnly(0);
+        assertThat(loaded.entryPoint()).isEqualTo(0x100_0040);
+        assertThat(loaded.end()).isEqualTo(elf.paddr + elf.memSize);
+        assertThat(loaded.initrdLimit()).isEqualTo(64 * MIB);
+    }
+
+    @Test
+    void readsA32BitEntryNote() throws Exception {
+        SyntheticElf elf = new SyntheticElf();
+        elf.noteDescSize = 4;
+        elf.entry = 0x100_0100;
+        assertThat(ElfPvhLoader.parse(NAME, elf.build()).entryPoint()).isEqualTo(0x100_0100);
+    }
+
+    @Test
+    void aSegmentOutsideGuestRamIsNamed() throws Exception {
+        SyntheticElf elf = new SyntheticElf();
+        elf.paddr = 63 * MIB;
+        elf.memSize = 2 * MIB;
+        elf.entry = elf.paddr;
+        ElfPvhLoader loader = ElfPvhLoader.parse(NAME, elf.build());
+        assertThatThrownBy(() -> loader.load(mem, ram))
+                .isInstanceOf(BootException.class)
+                .hasMessage("/k/vmlinux: ELF segment 0 [0x3f00000, 0x4100000) is not in guest RAM above 1 MiB "
+                        + "(low RAM ends at 0x4000000)");
+    }
+
+    @Test
+    void aSegmentInTheBootAreaIsRefused() throws Exception {
+        SyntheticElf elf = new SyntheticElf();
+        elf.paddr = 0x8000;
+        elf.entry = 0x8000;
+        ElfPvhLoader loader = ElfPvhLoader.parse(NAME, elf.build());
+        assertThatThrownBy(() -> loader.load(mem, ram)).hasMessageContaining("ELF segment 0 [0x8000, 0xb000)");
+    }
+
+    @Test
+    void anEntryOutsideTheSegmentsIsRefused() {
+        SyntheticElf elf = new SyntheticElf();
+        elf.entry = 0x200_0000;
+        assertThatThrownBy(() -> ElfPvhLoader.parse(NAME, elf.build()))
+                .hasMessage("/k/vmlinux: the PVH entry point 0x2000000 is not in a loadable segment");
+    }
+}
