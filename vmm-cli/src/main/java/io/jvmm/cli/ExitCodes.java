@@ -1,0 +1,46 @@
+package io.jvmm.cli;
+
+import io.jvmm.config.ConfigException;
+import io.jvmm.plugin.PluginException;
+import io.jvmm.vm.HostUnsupportedException;
+import io.jvmm.vm.VmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** The process exit codes of {@code jvmm}, documented in every {@code --help}. */
+public final class ExitCodes {
+    /** Success; for {@code run}: the guest powered off or reset (rebooted). */
+    public static final int OK = 0;
+    /** The VM failed while being built or while running. */
+    public static final int VM_ERROR = 1;
+    /** Bad command line, invalid config, or unusable plugins. */
+    public static final int USAGE = 2;
+    /** This host cannot run VMs: no /dev/kvm, no permission to open it, or a PVM host. */
+    public static final int HOST_UNSUPPORTED = 3;
+
+    private ExitCodes() {
+    }
+
+    /** The help text: code -> meaning, in order. */
+    public static Map<String, String> descriptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(" " + OK, "OK; for run: the guest powered off or reset (rebooted).");
+        m.put(" " + VM_ERROR, "The VM failed while starting or running.");
+        m.put(" " + USAGE, "Bad command line, invalid config file, or unusable plugins.");
+        m.put(" " + HOST_UNSUPPORTED, "This host cannot run VMs (no /dev/kvm, no permission, PVM host).");
+        return m;
+    }
+
+    /** The code for an exception thrown by a command. */
+    public static int forException(Throwable e) {
+        if (e instanceof ConfigException || e instanceof PluginException || e instanceof CommandLine.ParameterException
+                || e instanceof UsageException) {
+            return USAGE;
+        }
+        if (e instanceof HostUnsupportedException) {
+            return HOST_UNSUPPORTED;
+        }
+        return VM_ERROR;
+    }
+}

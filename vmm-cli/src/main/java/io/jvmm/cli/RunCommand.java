@@ -1,0 +1,133 @@
+package io.jvmm.cli;
+
+import io.jvmm.config.ConfigLoader;
+import io.jvmm.config.SerialSection;
+import io.jvmm.config.VmConfig;
+import io.jvmm.console.Consoles;
+import io.jvmm.plugin.DeviceCheck;
+import io.jvmm.plugin.PluginRegistry;
+import io.jvmm.vm.SerialConsole;
+import io.jvmm.vm.VmExit;
+import io.jvmm.vm.VmLauncher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jvmm run CONFIG}: boots the VM and waits until the guest powers off or resets. */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        header = "Boot a VM and run it until the guest powers off or reboots.",
+        description = {
+            "Boots the VM described by CONFIG and runs it until the guest powers off or reboots. "
+                    + "The config is checked completely before anything touches KVM.",
+            "",
+            "With the serial console on this terminal (the default) the terminal is in raw mode while "
+                    + "the guest runs: Ctrl-C goes to the guest, Ctrl-A x stops the VM, Ctrl-A Ctrl-A sends "
+                    + "a Ctrl-A. A reboot ends jvmm too (exit code 0): run it again to boot again.",
+            "",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  jvmm run examples/configs/demo.toml",
+            "  jvmm run --serial-file serial.log vm.toml",
+            "  jvmm run --cmdline-append 'loglevel=8' --log-level debug vm.toml",
+            "  jvmm run --serial off vm.toml < /dev/null",
+        })
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The VM config file (TOML), e.g. examples/configs/demo.toml.")
+    private Path config;
+
+    @Option(names = "--serial", paramLabel = "MODE",
+            description = "Where the guest's serial console goes: stdio (this terminal), file (see --serial-file) "
+                    + "or off. Overrides [serial] mode.")
+    private String serialMode;
+
+    @Option(names = "--serial-file", paramLabel = "FILE",
+            description = "Write the serial console to FILE (truncated), no input. Implies --serial file.")
+    private Path serialFile;
+
+    @Option(names = "--cmdline-append", paramLabel = "TEXT",
+            description = "Append TEXT to the kernel command line from [boot] cmdline.")
+    private String cmdlineAppend;
+
+    @Override
+    public Integer call() throws Exception {
+        VmConfig vm = ConfigLoader.load(config);
+        vm = vm.withSerial(serial(vm.serial())).withBoot(vm.boot().withCmdlineAppended(cmdlineAppend));
+        PluginRegistry plugins = common.loadPlugins();
+        DeviceCheck.checkTypes(vm, plugins);
+        VmExit exit;
+        try (SerialConsole console = openConsole(vm.serial())) {
+            exit = new VmLauncher(vm, plugins, console).run();
+        }
+        spec.commandLine().getErr().println(message(exit));
+        return ExitCodes.OK;
+    }
+
+    /** The one line printed when the guest ends. */
+    static String message(VmExit exit) {
+        return switch (exit) {
+            case POWER_OFF -> "jvmm: guest powered off";
+            case RESET -> "jvmm: guest reset (reboot)";
+            case TRIPLE_FAULT -> "jvmm: guest triple-faulted (treated as reset)";
+        };
+    }
+
+    /** The config's [serial] with --serial and --serial-file applied. */
+    private SerialSection serial(SerialSection fromConfig) {
+        SerialSection.Mode mode = serialMode == null ? null : parseMode(serialMode);
+        if (serialFile != null) {
+            if (mode != null && mode != SerialSection.Mode.FILE) {
+                throw new ParameterException(spec.commandLine(),
+                        "--serial-file goes with --serial file (or alone), not --serial " + serialMode);
+            }
+            return SerialSection.file(serialFile.toAbsolutePath());
+        }
+        if (mode == null) {
+            return fromConfig;
+        }
+        return switch (mode) {
+            case STDIO -> SerialSection.STDIO;
+            case OFF -> SerialSection.OFF;
+            case FILE -> {
+                if (fromConfig.mode() != SerialSection.Mode.FILE) {
+                    throw new ParameterException(spec.commandLine(),
+                            "--serial file needs --serial-file FILE (the config has no [serial] path)");
+                }
+                yield fromConfig;
+            }
+        };
+    }
+
+    private SerialSection.Mode parseMode(String text) {
+        for (SerialSection.Mode m : SerialSection.Mode.values()) {
+            if (m.configName().equalsIgnoreCase(text.strip())) {
+                return m;
+            }
+        }
+        throw new ParameterException(spec.commandLine(),
+                "Invalid value for option '--serial': '" + text + "' (expected stdio, file or off)");
+    }
+
+    private static SerialConsole openConsole(SerialSection serial) {
+        try {
+            return Consoles.open(serial);
+        } catch (IOException e) {
+            throw new UsageException("cannot open the serial output " + serial.path().map(Path::toString).orElse("")
+                    + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.jvmm.config;
+
+import com.moandjiezana.toml.Toml;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a VM config file: TOML syntax first (toml4j), then the meaning of every table
+ * ({@link VmConfigReader}). Either returns a complete, valid {@link VmConfig} or throws a
+ * {@link ConfigException} listing every problem found, one line each.
+ */
+public final class ConfigLoader {
+    private static final Pattern ON_LINE = Pattern.compile("\\s*on line (\\d+)");
+    private static final Pattern NUMBER_INPUT = Pattern.compile("For input string: \"([^\"]+)\"");
+
+    private ConfigLoader() {
+    }
+
+    /** Reads and validates {@code file}; relative paths inside it resolve against its directory. */
+    public static VmConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            if (Files.isDirectory(file)) {
+                throw fileError(file, "is a directory, not a config file");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw fileError(file, "no such file");
+        } catch (CharacterCodingException e) {
+            throw fileError(file, "not UTF-8 text");
+        } catch (IOException e) {
+            throw fileError(file, "cannot read: " + e.getMessage());
+        }
+        return load(file, text);
+    }
+
+    /** Validates {@code text} as if it had been read from {@code file}. */
+    static VmConfig load(Path file, String text) throws ConfigException {
+        ConfigSource source = new ConfigSource(file, text);
+        return VmConfigReader.read(source, parse(source, text));
+    }
+
+    private static Map<String, Object> parse(ConfigSource source, String text) throws ConfigException {
+        try {
+            return new Toml().read(text).toMap();
+        } catch (NumberFormatException e) {
+            Matcher m = NUMBER_INPUT.matcher(String.valueOf(e.getMessage()));
+            String number = m.find() ? m.group(1) : "";
+            int line = number.isEmpty() ? 0 : source.lines().find(number);
+            throw new ConfigException(source.error(line, "",
+                    "invalid TOML: number " + number + " out of range (expected an integer that fits in 64 bits)"));
+        } catch (RuntimeException e) {
+            throw syntaxError(source, e);
+        }
+    }
+
+    /**
+     * toml4j reports {@code Invalid value on line 3: memory = abc} followed by the rest of the
+     * text; keep the first line and move the line number to the front.
+     */
+    private static ConfigException syntaxError(ConfigSource source, RuntimeException e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+            message = message.substring(0, newline).strip();
+        }
+        int line = 0;
+        Matcher m = ON_LINE.matcher(message);
+        if (m.find()) {
+            line = Integer.parseInt(m.group(1));
+            message = message.substring(0, m.start()) + message.substring(m.end());
+        }
+        if (message.startsWith("Invalid value") || message.startsWith("Invalid text after key")) {
+            // The usual cause: an unquoted size or path, e.g. memory = 512M.
+            message = message.replaceAll("\\.$", "")
+                    + " (expected a string in quotes such as \"512M\", a number, true or false, or an array)";
+        }
+        return new ConfigException(source.error(line, "", "invalid TOML: " + message));
+    }
+
+    private static ConfigException fileError(Path file, String problem) {
+        return new ConfigException(new ConfigError(file, 0, "", "cannot read the config: " + problem));
+    }
+}
