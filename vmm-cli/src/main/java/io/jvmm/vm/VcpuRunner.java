@@ -1,0 +1,141 @@
+package io.jvmm.vm;
+
+import io.jvmm.bus.Bus;
+import io.jvmm.kvm.KvmException;
+import io.jvmm.kvm.Regs;
+import io.jvmm.kvm.VcpuExit;
+import io.jvmm.kvm.VcpuFd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One vCPU's thread body: KVM_RUN, then hand the exit to the port-I/O or MMIO bus, until the
+ * guest stops the machine or the VM is torn down.
+ */
+final class VcpuRunner implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(VcpuRunner.class);
+    /** KVM_SYSTEM_EVENT_* (linux/kvm.h). */
+    private static final int SYSTEM_EVENT_SHUTDOWN = 1;
+    private static final int SYSTEM_EVENT_RESET = 2;
+
+    /** Where a vCPU reports that the machine must stop. */
+    interface StopListener {
+        void guestStopped(VmExit reason);
+
+        void vcpuFailed(int vcpu, String message);
+    }
+
+    private final VcpuFd vcpu;
+    private final Bus pio;
+    private final Bus mmio;
+    private final StopListener listener;
+    private final Set<Long> reportedMisses;
+    private volatile boolean stopping;
+
+    VcpuRunner(VcpuFd vcpu, Bus pio, Bus mmio, StopListener listener, Set<Long> reportedMisses) {
+        this.vcpu = vcpu;
+        this.pio = pio;
+        this.mmio = mmio;
+        this.listener = listener;
+        this.reportedMisses = reportedMisses;
+    }
+
+    static Set<Long> newMissSet() {
+        return ConcurrentHashMap.newKeySet();
+    }
+
+    /** Asks the loop to end at its next exit. */
+    void stop() {
+        stopping = true;
+        vcpu.setImmediateExit(true);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopping) {
+                VcpuExit exit = vcpu.run();
+                if (!handle(exit)) {
+                    return;
+                }
+            }
+        } catch (KvmException e) {
+            if (!stopping) {
+                listener.vcpuFailed(vcpu.index(), e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            log.error("vCPU {} crashed in the VMM", vcpu.index(), e);
+            listener.vcpuFailed(vcpu.index(), "internal error: " + e);
+        }
+    }
+
+    /** Returns false when this vCPU must not run again. */
+    private boolean handle(VcpuExit exit) {
+        if (exit instanceof VcpuExit.IoOut out) {
+            byte[] item = new byte[out.size()];
+            for (int at = 0; at < out.data().length; at += out.size()) {
+                System.arraycopy(out.data(), at, item, 0, out.size());
+                if (!pio.write(out.port(), item)) {
+                    miss("port", out.port());
+                }
+            }
+        } else if (exit instanceof VcpuExit.IoIn in) {
+            byte[] item = new byte[in.size()];
+            for (int at = 0; at < in.data().length; at += in.size()) {
+                if (!pio.read(in.port(), item)) {
+                    Arrays.fill(item, (byte) 0xff);
+                    miss("port", in.port());
+                }
+                System.arraycopy(item, 0, in.data(), at, in.size());
+            }
+        } else if (exit instanceof VcpuExit.MmioRead read) {
+            if (!mmio.read(read.address(), read.data())) {
+                Arrays.fill(read.data(), (byte) 0xff);
+                miss("MMIO address", read.address());
+            }
+        } else if (exit instanceof VcpuExit.MmioWrite write) {
+            if (!mmio.write(write.address(), write.data())) {
+                miss("MMIO address", write.address());
+            }
+        } else if (exit instanceof VcpuExit.Hlt || exit instanceof VcpuExit.Interrupted) {
+            return true;
+        } else if (exit instanceof VcpuExit.Shutdown) {
+            log.info("vCPU {}: shutdown exit (triple fault), rip=0x{}", vcpu.index(), Long.toHexString(rip()));
+            listener.guestStopped(VmExit.TRIPLE_FAULT);
+            return false;
+        } else if (exit instanceof VcpuExit.SystemEvent event) {
+            switch (event.type()) {
+                case SYSTEM_EVENT_SHUTDOWN -> listener.guestStopped(VmExit.POWER_OFF);
+                case SYSTEM_EVENT_RESET -> listener.guestStopped(VmExit.RESET);
+                default -> listener.vcpuFailed(vcpu.index(), "guest crash event (type " + event.type() + ")");
+            }
+            return false;
+        } else {
+            listener.vcpuFailed(vcpu.index(), "unexpected exit " + exit + " at rip=0x" + Long.toHexString(rip()));
+            return false;
+        }
+        return true;
+    }
+
+    private long rip() {
+        try {
+            Regs regs = vcpu.getRegs();
+            return regs.rip();
+        } catch (KvmException e) {
+            return -1;
+        }
+    }
+
+    /** Logs an access nobody handles once per address, so probing guests don't flood the log. */
+    private void miss(String what, long address) {
+        long key = what.startsWith("port") ? address : address | Long.MIN_VALUE;
+        if (reportedMisses.add(key)) {
+            log.debug("vCPU {}: no device at {} 0x{} (reads answer all-ones, writes are dropped)",
+                    vcpu.index(), what, Long.toHexString(address));
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.jvmm.vm;
+
+import io.jvmm.acpi.AcpiTables;
+import io.jvmm.acpi.MpTable;
+import io.jvmm.boot.BootConfig;
+import io.jvmm.boot.BootEntry;
+import io.jvmm.boot.BootException;
+import io.jvmm.boot.KernelLoader;
+import io.jvmm.boot.LinuxBoot;
+import io.jvmm.boot.RamLayout;
+import io.jvmm.bus.Bus;
+import io.jvmm.config.ConfigException;
+import io.jvmm.config.DeviceSection;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.config.VmConfig;
+import io.jvmm.devices.legacy.AcpiPmDevice;
+import io.jvmm.devices.legacy.CmosRtc;
+import io.jvmm.devices.legacy.I8042;
+import io.jvmm.devices.legacy.ResetControl;
+import io.jvmm.devices.legacy.Serial8250;
+import io.jvmm.irq.GsiRouter;
+import io.jvmm.irq.KvmInterrupts;
+import io.jvmm.irq.KvmIoEvents;
+import io.jvmm.irq.KvmIrqLine;
+import io.jvmm.kvm.CpuidEntry;
+import io.jvmm.kvm.Kvm;
+import io.jvmm.kvm.LapicState;
+import io.jvmm.kvm.Regs;
+import io.jvmm.kvm.VcpuFd;
+import io.jvmm.kvm.VmFd;
+import io.jvmm.memory.AnonymousMemory;
+import io.jvmm.memory.FdMemoryMapper;
+import io.jvmm.memory.GuestRam;
+import io.jvmm.memory.MemorySlots;
+import io.jvmm.pci.PciBarSpaces;
+import io.jvmm.pci.PciConfigIo;
+import io.jvmm.pci.PciEcam;
+import io.jvmm.pci.PciRoot;
+import io.jvmm.plugin.PluginRegistry;
+import io.jvmm.spi.BusRegion;
+import io.jvmm.spi.Device;
+import io.jvmm.spi.DeviceConfigException;
+import io.jvmm.spi.DeviceException;
+import io.jvmm.spi.DeviceFactory;
+import io.jvmm.spi.PciBar;
+import io.jvmm.spi.PciDevice;
+import io.jvmm.spi.PlatformDevice;
+import io.jvmm.spi.RamRegion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds a {@link Vm} from a validated config in small steps, in the order KVM needs them:
+ * the VM and its in-kernel irqchip and PIT, guest RAM, legacy devices, plugin devices,
+ * firmware tables and kernel, then the vCPUs. A failing step releases what earlier steps
+ * made.
+ */
+final class VmBuilder implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VmBuilder.class);
+    /** Three pages KVM needs for the real-mode TSS on Intel, in the MMIO hole below the IOAPIC. */
+    private static final long TSS_ADDRESS = 0xfffb_d000L;
+    private static final long IDENTITY_MAP_ADDRESS = 0xfffb_c000L;
+    /** LAPIC LVT registers and delivery modes (Intel SDM vol. 3A, 10.5.1). */
+    private static final int APIC_LVT_LINT0 = 0x350;
+    private static final int APIC_LVT_LINT1 = 0x360;
+    private static final int APIC_MODE_NMI = 0x4;
+    private static final int APIC_MODE_EXTINT = 0x7;
+
+    private final VmConfig config;
+    private final KernelLoader kernelImage;
+    private final PluginRegistry plugins;
+    private final SerialConsole console;
+    private final CompletableFuture<VmExit> stopped = new CompletableFuture<>();
+    private final List<AnonymousMemory> ram = new ArrayList<>();
+    private final List<VcpuFd> vcpus = new ArrayList<>();
+    private final List<Device> devices = new ArrayList<>();
+    private final Map<PciDevice, List<PciBar>> bars = new ConcurrentHashMap<>();
+    private final VmBuses buses = new VmBuses(new Bus("port I/O"), new Bus("MMIO"));
+    private Kvm kvm;
+    private VmFd vmFd;
+    private RamLayout layout;
+    private GuestRam guestRam;
+    private MemorySlots slots;
+    private GsiRouter router;
+    private PciRoot pciRoot;
+    private PciBarSpaces barSpaces;
+    private boolean built;
+
+    VmBuilder(VmConfig config, KernelLoader kernelImage, PluginRegistry plugins, SerialConsole console) {
+        this.config = config;
+        this.kernelImage = kernelImage;
+        this.plugins = plugins;
+        this.console = console;
+    }
+
+    Vm build(String kvmDevice) throws VmException, ConfigException {
+        kvm = Kvm.open(kvmDevice);
+        createVm();
+        attachMemory();
+        attachLegacyDevices();
+        attachPlugins();
+        BootEntry entry = loadKernel();
+        createVcpus(entry);
+        built = true;
+        return new Vm(config.vm().name(), kvm, vmFd, ram, vcpus, devices, buses, stopped);
+    }
+
+    private void createVm() {
+        vmFd = kvm.createVm();
+        vmFd.setTssAddress(TSS_ADDRESS);
+        vmFd.setIdentityMapAddress(IDENTITY_MAP_ADDRESS);
+        vmFd.createIrqChip();
+        // With the dummy speaker KVM also emulates port 0x61, which Linux's PIT calibration reads.
+        vmFd.createPit2(VmFd.KVM_PIT_SPEAKER_DUMMY);
+        router = new GsiRouter(vmFd);
+    }
+
+    private void attachMemory() {
+        layout = RamLayout.forSize(config.vm().memoryBytes());
+        slots = new MemorySlots(vmFd);
+        List<RamRegion> regions = new ArrayList<>();
+        regions.add(mapRam(0, layout.lowRamEnd()));
+        if (layout.hasHighRam()) {
+            regions.add(mapRam(X86Layout.FOUR_GIB, layout.highRamSize()));
+        }
+        guestRam = new GuestRam(regions);
+        log.debug("guest RAM: {}", regions);
+    }
+
+    private RamRegion mapRam(long guestAddress, long size) {
+        AnonymousMemory mem = new AnonymousMemory(size);
+        ram.add(mem);
+        slots.add(guestAddress, size, mem.hostAddress(), false);
+        return new RamRegion(guestAddress, size, mem.hostAddress());
+    }
+
+    private void attachLegacyDevices() {
+        Serial8250 serial = Serial8250.com1(new KvmIrqLine(vmFd, X86Layout.COM1_IRQ), console.output());
+        console.attachInput(serial::enqueueInput);
+        console.onQuit(() -> stopped.complete(VmExit.POWER_OFF));
+        Runnable reset = () -> stopped.complete(VmExit.RESET);
+        pciRoot = new PciRoot(this::relocateBar);
+        barSpaces = PciBarSpaces.x86(layout.ramEnd());
+        attachPlatform(serial);
+        attachPlatform(new I8042(new KvmIrqLine(vmFd, 1), reset));
+        attachPlatform(new CmosRtc(layout.lowRamEnd(), layout.highRamSize()));
+        attachPlatform(new AcpiPmDevice(() -> stopped.complete(VmExit.POWER_OFF),
+                new KvmIrqLine(vmFd, X86Layout.ACPI_SCI_IRQ)));
+        attachPlatform(new ResetControl(reset));
+        attachPlatform(new PciConfigIo(pciRoot));
+        attachPlatform(new PciEcam(pciRoot));
+    }
+
+    private void attachPlatform(PlatformDevice device) {
+        List<BusRegion> regions = device.regions();
+        long first = regions.get(0).base();
+        for (BusRegion r : regions) {
+            Bus bus = r.space() == BusRegion.AddressSpace.PIO ? buses.pio() : buses.mmio();
+            bus.insert(r.base(), r.length(), r.base() == first ? device : new PlatformDeviceAccess(device, r.base() - first));
+        }
+        devices.add(device);
+    }
+
+    private void attachPlugins() throws ConfigException, VmException {
+        KvmIoEvents ioEvents = new KvmIoEvents(vmFd);
+        FdMemoryMapper mapper = new FdMemoryMapper(slots);
+        for (DeviceSection section : config.devices()) {
+            DeviceFactory factory = plugins.factoryFor(section);
+            TomlDeviceConfig deviceConfig = section.config();
+            PciIntxLine intx = new PciIntxLine(vmFd);
+            VmDeviceContext context = new VmDeviceContext(section.id(), guestRam, guestRam.regions(),
+                    new KvmInterrupts(vmFd, router, intx), ioEvents, mapper);
+            Device device;
+            try {
+                device = factory.create(deviceConfig, context);
+            } catch (DeviceConfigException e) {
+                throw new ConfigException(deviceConfig.error(e));
+            } catch (DeviceException e) {
+                throw new VmException(section.key() + " (" + section.type() + "): " + e.getMessage(), e);
+            }
+            devices.add(device);
+            deviceConfig.requireAllKeysUsed();
+            if (device instanceof PciDevice pci) {
+                int slot = pciRoot.addDevice(pci);
+                intx.connect(slot);
+                attachBars(pci);
+                log.info("{} ({}) at PCI 00:{}.0", device.id(), section.type(), String.format("%02x", slot));
+            } else if (device instanceof PlatformDevice platform) {
+                devices.remove(device);
+                attachPlatform(platform);
+                log.info("{} ({}) at {}", device.id(), section.type(), platform.regions());
+            } else {
+                throw new VmException(section.key() + " (" + section.type() + "): the plugin made a device that is "
+                        + "neither a PciDevice nor a PlatformDevice");
+            }
+        }
+    }
+
+    private void attachBars(PciDevice pci) {
+        List<PciBar> placed = new ArrayList<>(pci.allocateBars(barSpaces));
+        for (PciBar bar : placed) {
+            busFor(bar).insert(bar.address(), bar.size(), new PciBarAccess(pci, bar));
+        }
+        bars.put(pci, placed);
+    }
+
+    private Bus busFor(PciBar bar) {
+        return bar.type() == PciBar.Type.IO ? buses.pio() : buses.mmio();
+    }
+
+    /** Moves a BAR the guest reprogrammed; called on a vCPU thread by the PCI root. */
+    private void relocateBar(PciDevice device, PciBar oldBar, long newAddress) {
+        PciBar moved = new PciBar(oldBar.index(), newAddress, oldBar.size(), oldBar.type(), oldBar.prefetchable());
+        busFor(oldBar).move(oldBar.address(), newAddress, new PciBarAccess(device, moved));
+        bars.computeIfPresent(device, (d, list) -> {
+            List<PciBar> updated = new ArrayList<>(list);
+            updated.replaceAll(b -> b.index() == oldBar.index() ? moved : b);
+            return updated;
+        });
+        device.moveBar(oldBar.address(), newAddress);
+    }
+
+    private BootEntry loadKernel() throws VmException {
+        long mmio64Start = X86Layout.pciMmio64Start(layout.ramEnd());
+        long rsdp = AcpiTables.write(guestRam, config.vm().vcpus(), mmio64Start, X86Layout.PCI_MMIO64_SIZE);
+        // Linux ignores the MP table when ACPI is there; with acpi=off it is how the guest finds its CPUs.
+        MpTable.write(guestRam, config.vm().vcpus());
+        try {
+            BootEntry entry = LinuxBoot.setUp(guestRam, layout, kernelImage, new BootConfig(config.boot().kernel(),
+                    config.boot().initramfs(), config.boot().cmdline()), rsdp);
+            if (entry.mode() == BootEntry.Mode.LINUX_64) {
+                BootCpuState.writeLongModeTables(guestRam);
+            } else {
+                BootCpuState.writeProtectedModeTables(guestRam);
+            }
+            return entry;
+        } catch (BootException e) {
+            throw new VmException(e.getMessage(), e);
+        }
+    }
+
+    private void createVcpus(BootEntry entry) {
+        List<CpuidEntry> supported = kvm.supportedCpuid();
+        boolean tscDeadline = kvm.hasTscDeadlineTimer();
+        int count = config.vm().vcpus();
+        for (int i = 0; i < count; i++) {
+            VcpuFd vcpu = vmFd.createVcpu(i);
+            vcpus.add(vcpu);
+            vcpu.setCpuid(CpuidBuilder.forVcpu(supported, i, count, tscDeadline));
+            vcpu.setMsrs(BootCpuState.bootMsrs());
+            vcpu.setFpuDefaults();
+            // Virtual-wire mode until the guest sets up its IOAPIC: PIC interrupts arrive through
+            // LINT0 as ExtINT, NMIs through LINT1 (MP spec 1.4, 3.6.2.2).
+            LapicState lapic = vcpu.getLapic();
+            lapic = lapic.withRegister(APIC_LVT_LINT0, (lapic.register(APIC_LVT_LINT0) & ~0x700) | APIC_MODE_EXTINT << 8);
+            lapic = lapic.withRegister(APIC_LVT_LINT1, (lapic.register(APIC_LVT_LINT1) & ~0x700) | APIC_MODE_NMI << 8);
+            vcpu.setLapic(lapic);
+            if (i == 0) {
+                // Application processors wait in the in-kernel LAPIC for INIT/SIPI from the guest.
+                if (entry.mode() == BootEntry.Mode.LINUX_64) {
+                    vcpu.setSregs(BootCpuState.longMode(vcpu.getSregs()));
+                    vcpu.setRegs(Regs.atEntry(entry.entryPoint(), X86Layout.BOOT_STACK, entry.bootInfoAddress(), 0));
+                } else {
+                    vcpu.setSregs(BootCpuState.protectedMode(vcpu.getSregs()));
+                    vcpu.setRegs(Regs.atEntry(entry.entryPoint(), 0, 0, entry.bootInfoAddress()));
+                }
+            }
+        }
+    }
+
+    /** Releases everything when {@link #build} failed part way. */
+    @Override
+    public void close() {
+        if (built) {
+            return;
+        }
+        for (Device d : devices) {
+            try {
+                d.close();
+            } catch (RuntimeException e) {
+                log.warn("device {} did not close cleanly: {}", d.id(), e.toString());
+            }
+        }
+        vcpus.forEach(VcpuFd::close);
+        if (vmFd != null) {
+            vmFd.close();
+        }
+        ram.forEach(AnonymousMemory::close);
+        if (kvm != null) {
+            kvm.close();
+        }
+    }
+}

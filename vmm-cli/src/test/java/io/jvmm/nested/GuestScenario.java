@@ -1,0 +1,81 @@
+package io.jvmm.nested;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One jvmm run inside L1: a VM config, its initramfs, and after the run the files it left
+ * (jvmm's exit status and output, the guest's serial log).
+ */
+record GuestScenario(String name, Path dir, String config) {
+    static final String INIT_MARKER = "JVMM-GUEST-INIT-OK";
+
+    /** Writes the scenario's config into {@code scratch/name}. */
+    static GuestScenario create(Path scratch, String name, Path kernel, Path initrd, String memory, int vcpus,
+                                String cmdline) throws IOException {
+        Path dir = Files.createDirectories(scratch.resolve(name));
+        String config = """
+                [vm]
+                name = "%s"
+                memory = "%s"
+                vcpus = %d
+
+                [boot]
+                kernel = "%s"
+                initramfs = "%s"
+                cmdline = "%s"
+
+                [serial]
+                mode = "file"
+                path = "serial.log"
+                """.formatted(name, memory, vcpus, kernel, initrd, cmdline);
+        Files.writeString(dir.resolve("vm.toml"), config);
+        return new GuestScenario(name, dir, config);
+    }
+
+    /** The shell lines that run this scenario inside L1 (with a per-run time limit). */
+    String driverLines(Path repo, int timeoutSeconds) {
+        return "cd '" + repo + "' && timeout " + timeoutSeconds + " bin/jvmm run '" + dir.resolve("vm.toml") + "' > '"
+                + dir.resolve("jvmm.out") + "' 2>&1; echo $? > '" + dir.resolve("exit") + "'\n"
+                + "echo \"scenario " + name + ": jvmm exit $(cat '" + dir.resolve("exit") + "')\"\n";
+    }
+
+    int exitCode() throws IOException {
+        Path f = dir.resolve("exit");
+        return Files.exists(f) ? Integer.parseInt(Files.readString(f).strip()) : -1;
+    }
+
+    String jvmmOutput() throws IOException {
+        Path f = dir.resolve("jvmm.out");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    String serial() throws IOException {
+        Path f = dir.resolve("serial.log");
+        return Files.exists(f) ? Files.readString(f).replace("\r", "") : "";
+    }
+
+    /** Lines "RESULT key=value" the guest's test script printed. */
+    Map<String, String> results() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^RESULT ([a-z0-9_]+)=(.*)$").matcher(serial());
+        while (m.find()) {
+            out.merge(m.group(1), m.group(2).strip(), (a, b) -> a + "\n" + b);
+        }
+        return out;
+    }
+
+    String describe() throws IOException {
+        return "scenario " + name + "\n--- jvmm output ---\n" + jvmmOutput() + "\n--- serial (tail) ---\n"
+                + tail(serial(), 4000);
+    }
+
+    private static String tail(String s, int n) {
+        return s.length() <= n ? s : s.substring(s.length() - n);
+    }
+}

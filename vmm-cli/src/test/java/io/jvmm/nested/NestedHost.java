@@ -1,0 +1,112 @@
+package io.jvmm.nested;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Drives the project's nested KVM test host (scripts/nested-run, scripts/guest-image) from
+ * JUnit. Everything a test needs inside L1 goes through the scratch directory, which L1 sees
+ * at the same absolute path.
+ */
+final class NestedHost {
+    /** A process's exit status and what it printed. */
+    record Result(int exitCode, String output) {
+    }
+
+    static final int TIMEOUT_EXIT = 124;
+    static final int SETUP_FAILED_EXIT = 125;
+
+    private NestedHost() {
+    }
+
+    static Path repo() {
+        String repo = System.getProperty("jvmm.repo");
+        Path p = repo != null ? Path.of(repo) : Path.of("").toAbsolutePath().getParent();
+        assertThat(p.resolve("scripts/nested-run")).as("repository root with scripts/").exists();
+        return p;
+    }
+
+    /** The L2 guest kernel and base initramfs, built (or taken from the cache) once. */
+    static Path guestAssets(Path dir) throws IOException, InterruptedException {
+        Path kernel = dir.resolve("vmlinuz");
+        Path initrd = dir.resolve("initrd.cpio.gz");
+        if (!Files.exists(kernel) || !Files.exists(initrd)) {
+            Result r = exec(List.of(repo().resolve("scripts/guest-image").toString(), dir.toString()), 900);
+            assertThat(r.exitCode()).as("scripts/guest-image failed:\n" + r.output()).isZero();
+        }
+        return dir;
+    }
+
+    /** An initramfs that runs {@code script} as /test.sh after the base init. */
+    static Path initrdWithScript(Path assets, Path out, String script) throws IOException, InterruptedException {
+        Path scriptFile = out.resolveSibling(out.getFileName() + ".test.sh");
+        Files.writeString(scriptFile, script);
+        Result r = exec(List.of(repo().resolve("scripts/guest-image").toString(), "--add-script", scriptFile.toString(),
+                assets.resolve("initrd.cpio.gz").toString(), out.toString()), 120);
+        assertThat(r.exitCode()).as("guest-image --add-script failed:\n" + r.output()).isZero();
+        return out;
+    }
+
+    /**
+     * Runs {@code command} inside L1 with {@code scratch} shared. A timeout is reported
+     * plainly as a failed test: a flake is reported, never hidden.
+     */
+    static Result runInL1(Path scratch, int timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(repo().resolve("scripts/nested-run").toString(),
+                "--timeout", Integer.toString(timeoutSeconds), "--scratch", scratch.toString(), "--"));
+        cmd.addAll(command);
+        Result r = exec(cmd, timeoutSeconds + 120);
+        assertThat(r.exitCode())
+                .as("nested host TIMED OUT after %d s (L1 hung or was too slow; flake reported, not hidden):%n%s",
+                        timeoutSeconds, r.output())
+                .isNotEqualTo(TIMEOUT_EXIT);
+        assertThat(r.exitCode()).as("nested host could not be set up:%n%s", r.output()).isNotEqualTo(SETUP_FAILED_EXIT);
+        return r;
+    }
+
+    /** Runs a host command, echoing its output to this JVM's stdout (for CI logs) and keeping it. */
+    static Result exec(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(repo().toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        StringBuilder out = new StringBuilder();
+        Thread pump = new Thread(() -> pump(p.getInputStream(), out, System.out));
+        pump.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+            pump.join(5000);
+            return new Result(TIMEOUT_EXIT, out + "\n[killed after " + timeoutSeconds + " s]");
+        }
+        pump.join(10_000);
+        synchronized (out) {
+            return new Result(p.exitValue(), out.toString());
+        }
+    }
+
+    private static void pump(InputStream in, StringBuilder sink, OutputStream echo) {
+        byte[] buf = new byte[8192];
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                String s = new String(buf, 0, n, StandardCharsets.UTF_8);
+                synchronized (sink) {
+                    sink.append(s);
+                }
+                echo.write(buf, 0, n);
+                echo.flush();
+            }
+        } catch (IOException ignored) {
+            // The process ended.
+        }
+    }
+}
