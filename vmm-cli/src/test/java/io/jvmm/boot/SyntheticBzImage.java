@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
  * Builds a small bzImage with a protocol 2.15 header laid out by hand from boot.rst ("The
  * Real-Mode Kernel Header"), so the tests know every byte the loader and writer see.
  */
-final class SyntheticBzImage {
+public final class SyntheticBzImage {
     int setupSects = 4;
     int version = 0x020f;
     int loadflags = 0x01; // LOADED_HIGH
@@ -34,7 +34,7 @@ final class SyntheticBzImage {
         return ((setupSects == 0 ? 4 : setupSects) + 1) * 512;
     }
 
-    byte[] build() {
+    public byte[] build() {
         byte[] image = new byte[setupSize() + payloadSize];
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0x1f1, (byte) setupSects);
