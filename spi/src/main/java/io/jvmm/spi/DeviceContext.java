@@ -30,6 +30,15 @@ public interface DeviceContext {
      */
     Thread startWorker(String name, Runnable body);
 
+    /**
+     * Tells KVM about a VFIO group (the KVM-VFIO pseudo device, KVM_DEV_VFIO_GROUP_ADD) so it can
+     * keep coherent DMA and interrupt bypass right.
+     *
+     * @return false when this host's KVM has no KVM-VFIO device (KVM_CAP_DEVICE_CTRL is 0, as in
+     *         the nested test host): passthrough still works, as in QEMU, which only warns
+     */
+    boolean addVfioGroup(int groupFd);
+
     /** Tells the VMM the device has failed for good; the VM goes on without it. */
     void reportFailure(String reason, Throwable cause);
 }

@@ -66,4 +66,9 @@ final class DryRunContext implements DeviceContext {
     public void reportFailure(String reason, Throwable cause) {
         // Nothing runs in a dry run, so nothing can fail later.
     }
+
+    @Override
+    public boolean addVfioGroup(int groupFd) {
+        return false;
+    }
 }

@@ -169,13 +169,14 @@ final class VmBuilder implements AutoCloseable {
 
     private void attachPlugins() throws ConfigException, VmException {
         KvmIoEvents ioEvents = new KvmIoEvents(vmFd);
+        KvmVfioGroups vfioGroups = new KvmVfioGroups(kvm, vmFd);
         FdMemoryMapper mapper = new FdMemoryMapper(slots);
         for (DeviceSection section : config.devices()) {
             DeviceFactory factory = plugins.factoryFor(section);
             TomlDeviceConfig deviceConfig = section.config();
             PciIntxLine intx = new PciIntxLine(vmFd);
             VmDeviceContext context = new VmDeviceContext(section.id(), guestRam, guestRam.regions(),
-                    new KvmInterrupts(vmFd, router, intx), ioEvents, mapper);
+                    new KvmInterrupts(vmFd, router, intx), ioEvents, mapper, vfioGroups);
             Device device;
             try {
                 device = factory.create(deviceConfig, context);

@@ -13,7 +13,8 @@ import java.util.List;
 
 /** The narrow view of the VM one device gets. */
 record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion> ramRegions, Interrupts interrupts,
-                       IoEventRegistry ioEvents, GuestMemoryMapper memoryMapper) implements DeviceContext {
+                       IoEventRegistry ioEvents, GuestMemoryMapper memoryMapper, KvmVfioGroups vfioGroups)
+        implements DeviceContext {
     private static final Logger log = LoggerFactory.getLogger(VmDeviceContext.class);
 
     @Override
@@ -24,6 +25,11 @@ record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion>
                 log.error("device {}: worker {} died; the device stops working", deviceId, thread.getName(), e));
         t.start();
         return t;
+    }
+
+    @Override
+    public boolean addVfioGroup(int groupFd) {
+        return vfioGroups.add(groupFd);
     }
 
     @Override
