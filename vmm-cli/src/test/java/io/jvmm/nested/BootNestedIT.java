@@ -37,7 +37,7 @@ class BootNestedIT {
     @BeforeAll
     static void runScenariosInL1() throws IOException, InterruptedException {
         Path repo = NestedHost.repo();
-        Path work = Files.createDirectories(repo.resolve("vmm-cli/target/nested/boot"));
+        Path work = Files.createDirectories(NestedHost.workDir("boot"));
         try (var old = Files.list(work)) {
             for (Path p : old.toList()) {
                 if (Files.isDirectory(p)) {
@@ -47,7 +47,7 @@ class BootNestedIT {
                 }
             }
         }
-        Path assets = NestedHost.guestAssets(repo.resolve("vmm-cli/target/nested/guest"));
+        Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
         Path kernel = assets.resolve("vmlinuz");
         Path initrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-boot.cpio.gz"), GUEST_SCRIPT);
 

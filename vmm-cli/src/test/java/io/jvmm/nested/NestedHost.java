@@ -35,6 +35,12 @@ final class NestedHost {
         return p;
     }
 
+    /** A directory for one nested test's files under the build's output folder (shared with L1). */
+    static Path workDir(String name) throws IOException {
+        return Files.createDirectories(repo().resolve("vmm-cli").resolve(System.getProperty("jvmm.target", "target"))
+                .resolve("nested").resolve(name));
+    }
+
     /** The L2 guest kernel and base initramfs, built (or taken from the cache) once. */
     static Path guestAssets(Path dir) throws IOException, InterruptedException {
         Path kernel = dir.resolve("vmlinuz");
@@ -62,7 +68,8 @@ final class NestedHost {
      */
     static Result runInL1(Path scratch, int timeoutSeconds, List<String> command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(repo().resolve("scripts/nested-run").toString(),
-                "--timeout", Integer.toString(timeoutSeconds), "--scratch", scratch.toString(), "--"));
+                "--timeout", Integer.toString(timeoutSeconds), "--scratch", scratch.toString(),
+                "-e", "JVMM_TARGET=" + System.getProperty("jvmm.target", "target"), "--"));
         cmd.addAll(command);
         Result r = exec(cmd, timeoutSeconds + 120);
         assertThat(r.exitCode())
