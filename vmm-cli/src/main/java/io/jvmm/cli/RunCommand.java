@@ -81,6 +81,7 @@ final class RunCommand implements Callable<Integer> {
     static String message(VmExit exit) {
         return switch (exit) {
             case POWER_OFF -> "jvmm: guest powered off";
+            case STOPPED_BY_USER -> "jvmm: VM stopped from the console (Ctrl-A x)";
             case RESET -> "jvmm: guest reset (reboot)";
             case TRIPLE_FAULT -> "jvmm: guest triple-faulted (treated as reset)";
         };

@@ -42,10 +42,16 @@ final class RawTerminal implements AutoCloseable {
             // The exec provider (stty) changes only the flags we change. JLine 3.26's JNI
             // provider rewrites the whole termios and loses the line speed (CBAUD), so the
             // terminal would come back at 0 baud.
+            // Raw mode is about the tty, not the terminal type: with TERM=dumb (or unset) on a
+            // real tty, JLine would hand out a dumb terminal and the console would stay cooked,
+            // so the guest's line editing and Ctrl-A x would not work.
+            String term = System.getenv("TERM");
+            boolean dumbType = term == null || term.isBlank() || term.startsWith(Terminal.TYPE_DUMB);
             terminal = TerminalBuilder.builder()
                     .name("jvmm")
                     .system(true)
                     .provider("exec")
+                    .type(dumbType ? "vt100" : term)
                     .dumb(false)
                     .build();
         } catch (IllegalStateException e) {

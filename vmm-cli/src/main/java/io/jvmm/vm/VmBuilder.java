@@ -155,7 +155,7 @@ final class VmBuilder implements AutoCloseable {
     private void attachLegacyDevices() {
         Serial8250 serial = Serial8250.com1(new KvmIrqLine(vmFd, X86Layout.COM1_IRQ), console.output());
         console.attachInput(serial::enqueueInput);
-        console.onQuit(() -> stopped.complete(VmExit.POWER_OFF));
+        console.onQuit(() -> stopped.complete(VmExit.STOPPED_BY_USER));
         Runnable reset = () -> stopped.complete(VmExit.RESET);
         pciRoot = new PciRoot(this::relocateBar);
         barSpaces = PciBarSpaces.x86(layout.ramEnd());
@@ -188,7 +188,7 @@ final class VmBuilder implements AutoCloseable {
             TomlDeviceConfig deviceConfig = section.config();
             PciIntxLine intx = new PciIntxLine(vmFd);
             VmDeviceContext context = new VmDeviceContext(section.id(), guestRam, guestRam.regions(),
-                    new KvmInterrupts(vmFd, router, intx), ioEvents, mapper, vfioGroups);
+                    new KvmInterrupts(vmFd, router, intx, intx::irqFd), ioEvents, mapper, vfioGroups);
             Device device;
             try {
                 device = factory.create(deviceConfig, context);

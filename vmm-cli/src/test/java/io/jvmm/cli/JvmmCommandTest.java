@@ -181,6 +181,7 @@ class JvmmCommandTest {
     void theGuestEndIsOneLine() {
         assertThat(RunCommand.message(VmExit.POWER_OFF)).isEqualTo("jvmm: guest powered off");
         assertThat(RunCommand.message(VmExit.RESET)).isEqualTo("jvmm: guest reset (reboot)");
+        assertThat(RunCommand.message(VmExit.STOPPED_BY_USER)).isEqualTo("jvmm: VM stopped from the console (Ctrl-A x)");
         assertThat(RunCommand.message(VmExit.TRIPLE_FAULT)).isEqualTo("jvmm: guest triple-faulted (treated as reset)");
     }
 
