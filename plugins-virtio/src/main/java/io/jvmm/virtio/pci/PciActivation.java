@@ -1,0 +1,148 @@
+package io.jvmm.virtio.pci;
+
+import io.jvmm.spi.DeviceContext;
+import io.jvmm.spi.EventFd;
+import io.jvmm.spi.GuestMemory;
+import io.jvmm.spi.IoEventRegistry;
+import io.jvmm.virtio.VirtioActivation;
+import io.jvmm.virtio.VirtioQueue;
+import io.jvmm.virtio.queue.SplitQueue;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One activation of a device: from DRIVER_OK to the next reset. Owns the queues, their
+ * notification eventfds and the workers the device started, and takes them all down again.
+ */
+final class PciActivation implements VirtioActivation {
+    private static final System.Logger log = System.getLogger(PciActivation.class.getName());
+
+    private final DeviceContext context;
+    private final long features;
+    private final List<SplitQueue> queues;
+    private final List<EventFd> notifiers;
+    private final List<EventFd> retired = new ArrayList<>();
+    private final List<Thread> workers = new CopyOnWriteArrayList<>();
+    private final Runnable configChanged;
+    private final Consumer<String> needsReset;
+    private volatile boolean live = true;
+
+    PciActivation(DeviceContext context, long features, List<SplitQueue> queues, List<EventFd> notifiers,
+                  Runnable configChanged, Consumer<String> needsReset) {
+        this.context = context;
+        this.features = features;
+        this.queues = List.copyOf(queues);
+        this.notifiers = new ArrayList<>(notifiers);
+        this.configChanged = configChanged;
+        this.needsReset = needsReset;
+    }
+
+    @Override
+    public String deviceId() {
+        return context.deviceId();
+    }
+
+    @Override
+    public long features() {
+        return features;
+    }
+
+    @Override
+    public List<VirtioQueue> queues() {
+        return List.copyOf(queues);
+    }
+
+    @Override
+    public GuestMemory guestMemory() {
+        return context.guestMemory();
+    }
+
+    @Override
+    public Thread startWorker(String name, Runnable body) {
+        Thread t = context.startWorker(name, () -> {
+            try {
+                body.run();
+            } catch (RuntimeException | Error e) {
+                log.log(Level.ERROR, deviceId() + ": worker " + name + " failed", e);
+                needsReset("worker " + name + " failed: " + e);
+            }
+        });
+        workers.add(t);
+        return t;
+    }
+
+    @Override
+    public void configChanged() {
+        if (live) {
+            configChanged.run();
+        }
+    }
+
+    @Override
+    public void needsReset(String reason) {
+        if (live) {
+            needsReset.accept(reason);
+        }
+    }
+
+    /** A notify write that came through the MMIO exit path. */
+    void kick(int queue) {
+        if (queue >= 0 && queue < queues.size()) {
+            queues.get(queue).kick();
+        }
+    }
+
+    /** Stops every queue (waking their workers). Safe to repeat, from any thread. */
+    void stopQueues() {
+        queues.forEach(SplitQueue::stop);
+    }
+
+    /**
+     * The BAR moved: notifications now arrive on eventfds registered at the new addresses. The
+     * old registrations stay until {@link #release} (a worker may still be reading one).
+     */
+    synchronized void moveNotifiers(IoEventRegistry ioEvents, long notifyBase) {
+        for (int i = 0; i < queues.size(); i++) {
+            EventFd fresh = ioEvents.registerMmio(notifyBase + (long) i * BarLayout.NOTIFY_OFF_MULTIPLIER, 2, null);
+            retired.add(queues.get(i).replaceNotifier(fresh));
+            notifiers.set(i, fresh);
+        }
+    }
+
+    /** Ends this activation: queues stop, then the caller resets the device, then {@link #release}. */
+    void deactivate() {
+        live = false;
+        stopQueues();
+    }
+
+    /** Waits for the workers, then drops the ioeventfds. */
+    synchronized void release(IoEventRegistry ioEvents, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (Thread t : workers) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                log.log(Level.WARNING, deviceId() + ": worker " + t.getName() + " did not stop within " + patience);
+            }
+        }
+        for (EventFd fd : notifiers) {
+            ioEvents.unregister(fd);
+        }
+        for (EventFd fd : retired) {
+            ioEvents.unregister(fd);
+        }
+        notifiers.clear();
+        retired.clear();
+    }
+}

@@ -1,0 +1,261 @@
+package io.jvmm.virtio.queue;
+
+import io.jvmm.spi.EventFd;
+import io.jvmm.spi.GuestMemory;
+import io.jvmm.spi.GuestMemoryException;
+import io.jvmm.virtio.DescriptorChain;
+import io.jvmm.virtio.VirtioQueue;
+
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The device side of a split virtqueue (virtio 1.2, 2.7) over guest memory it does not own.
+ *
+ * <p>Ring layout, with {@code n} = size: available ring = flags, idx, ring[n], used_event;
+ * used ring = flags, idx, ring[n] of (id, len), avail_event (2.7.6, 2.7.8).
+ *
+ * <p>Memory ordering follows 2.7.13 and Linux's virtio_ring.c pairing: the avail index is read
+ * before the entries it covers (acquire); used elements are written before the used index
+ * that publishes them (release); and the two event-index handshakes use a full fence between
+ * the store of our index and the load of the driver's (2.7.10).
+ */
+public final class SplitQueue implements VirtioQueue {
+    private static final int AVAIL_F_NO_INTERRUPT = 1;
+
+    private final int index;
+    private final QueueState config;
+    private final GuestMemory memory;
+    private final boolean eventIdx;
+    private final ChainParser parser;
+    private final Runnable interrupt;
+    private final Consumer<String> malformed;
+    private volatile EventFd notifier;
+    private volatile boolean stopped;
+    private int nextAvail;
+    private int nextUsed;
+    /** The used index when the driver was last interrupted (the "old" of vring_need_event). */
+    private int signalledUsed;
+
+    /**
+     * @param state     the driver's configuration; must have passed {@link QueueState#problem}
+     * @param notifier  eventfd signalled by the driver's notifications
+     * @param interrupt sends this queue's interrupt to the driver
+     * @param malformed told (once per offence) when the driver broke the ring rules; the queue
+     *                  is already stopped
+     */
+    public SplitQueue(int index, QueueState state, GuestMemory memory, boolean eventIdx, boolean indirect,
+                      EventFd notifier, Runnable interrupt, Consumer<String> malformed) {
+        this.index = index;
+        this.config = Objects.requireNonNull(state, "state");
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.eventIdx = eventIdx;
+        this.parser = new ChainParser(memory, state.descTable(), state.size(), indirect);
+        this.notifier = Objects.requireNonNull(notifier, "notifier");
+        this.interrupt = Objects.requireNonNull(interrupt, "interrupt");
+        this.malformed = Objects.requireNonNull(malformed, "malformed");
+        this.nextAvail = state.nextAvail();
+        this.nextUsed = state.nextUsed();
+        this.signalledUsed = nextUsed;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public int size() {
+        return config.size();
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.ready();
+    }
+
+    @Override
+    public boolean awaitNotification() {
+        if (stopped) {
+            return false;
+        }
+        notifier.read();
+        return !stopped;
+    }
+
+    @Override
+    public DescriptorChain pop() {
+        String problem;
+        synchronized (this) {
+            if (stopped || !config.ready()) {
+                return null;
+            }
+            try {
+                return next();
+            } catch (MalformedChainException e) {
+                problem = e.getMessage();
+            } catch (GuestMemoryException e) {
+                problem = "ring access outside guest RAM: " + e.getMessage();
+            }
+        }
+        fail(problem);
+        return null;
+    }
+
+    /** The next chain, or null when the ring is empty. Holds the lock. */
+    private DescriptorChain next() throws MalformedChainException {
+        int avail = availIndex();
+        if (avail == nextAvail && eventIdx) {
+            // 2.7.10: ask for a notification when the next buffer arrives, then look again so a
+            // buffer added between our first look and the store is not missed.
+            memory.writeShort(availEventAddress(), (short) nextAvail);
+            VarHandle.fullFence();
+            avail = availIndex();
+        }
+        if (avail == nextAvail) {
+            return null;
+        }
+        int pending = (avail - nextAvail) & 0xffff;
+        if (pending > config.size()) {
+            throw new MalformedChainException("available index " + avail + " is " + pending
+                    + " entries ahead of the device, more than the queue size " + config.size());
+        }
+        int head = memory.readShort(config.availRing() + 4 + 2L * (nextAvail % config.size())) & 0xffff;
+        DescriptorChain chain = parser.parse(head);
+        nextAvail = (nextAvail + 1) & 0xffff;
+        return chain;
+    }
+
+    private int availIndex() {
+        int avail = memory.readShort(config.availRing() + 2) & 0xffff;
+        // Pairs with the driver's write barrier before it publishes avail->idx (2.7.13).
+        VarHandle.acquireFence();
+        return avail;
+    }
+
+    @Override
+    public void addUsed(DescriptorChain chain, int writtenBytes) {
+        synchronized (this) {
+            if (stopped || !config.ready()) {
+                return;
+            }
+            if (chain.head() < 0 || chain.head() >= config.size()) {
+                throw new IllegalArgumentException("chain head " + chain.head() + " does not belong to queue " + index);
+            }
+            int len = (int) Math.max(0, Math.min(writtenBytes, chain.writableBytes()));
+            long element = config.usedRing() + 4 + 8L * (nextUsed % config.size());
+            try {
+                memory.writeInt(element, chain.head());
+                memory.writeInt(element + 4, len);
+                // 2.7.8.2: the element must be visible before the index that covers it.
+                VarHandle.releaseFence();
+                nextUsed = (nextUsed + 1) & 0xffff;
+                memory.writeShort(config.usedRing() + 2, (short) nextUsed);
+                return;
+            } catch (GuestMemoryException e) {
+                // Validated at enable time, so only a changed memory map gets here.
+            }
+        }
+        fail("used ring outside guest RAM");
+    }
+
+    @Override
+    public void signalUsed() {
+        Boolean needed;
+        synchronized (this) {
+            needed = needsInterrupt();
+        }
+        if (needed == null) {
+            fail("available ring outside guest RAM");
+        } else if (needed) {
+            interrupt.run();
+        }
+    }
+
+    /** Whether to interrupt now; null when the ring cannot be read. Holds the lock. */
+    private Boolean needsInterrupt() {
+        if (stopped || !config.ready() || nextUsed == signalledUsed) {
+            return false;
+        }
+        // The used index store must be visible before we read the driver's suppression fields.
+        VarHandle.fullFence();
+        int old = signalledUsed;
+        signalledUsed = nextUsed;
+        try {
+            if (eventIdx) {
+                int usedEvent = memory.readShort(config.availRing() + 4 + 2L * config.size()) & 0xffff;
+                return needEvent(usedEvent, nextUsed, old);
+            }
+            return (memory.readShort(config.availRing()) & AVAIL_F_NO_INTERRUPT) == 0;
+        } catch (GuestMemoryException e) {
+            return null;
+        }
+    }
+
+    /** vring_need_event (2.7.10): did the used index step past {@code event} going from old to new? */
+    static boolean needEvent(int event, int newIdx, int oldIdx) {
+        return ((newIdx - event - 1) & 0xffff) < ((newIdx - oldIdx) & 0xffff);
+    }
+
+    private long availEventAddress() {
+        return config.usedRing() + 4 + 8L * config.size();
+    }
+
+    @Override
+    public EventFd notifier() {
+        return notifier;
+    }
+
+    @Override
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /**
+     * A notify write that reached the VMM through the MMIO exit instead of the ioeventfd. Under
+     * the lock, so it never writes an eventfd that {@link #stop()} has let the transport close.
+     */
+    public synchronized void kick() {
+        if (!stopped) {
+            notifier.write(1);
+        }
+    }
+
+    /**
+     * Uses {@code replacement} for notifications from now on (the notify address moved with its
+     * BAR) and wakes a waiter on the old one, which the caller retires once the workers are gone.
+     */
+    public EventFd replaceNotifier(EventFd replacement) {
+        EventFd old = notifier;
+        notifier = Objects.requireNonNull(replacement, "replacement");
+        old.write(1);
+        return old;
+    }
+
+    /** Stops the queue for good and wakes its waiter: nothing touches guest memory after this returns. */
+    public void stop() {
+        synchronized (this) {
+            stopped = true;
+        }
+        notifier.write(1);
+    }
+
+    /** The queue as plain data, for snapshots. */
+    public synchronized QueueState state() {
+        return new QueueState(config.size(), config.ready(), config.descTable(), config.availRing(), config.usedRing(),
+                nextAvail, nextUsed);
+    }
+
+    /** Stops the queue and reports the driver's offence. Called without holding the lock. */
+    private void fail(String reason) {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        notifier.write(1);
+        malformed.accept("queue " + index + ": " + reason);
+    }
+}
