@@ -106,6 +106,22 @@ public final class VmFd implements AutoCloseable {
     }
 
     /**
+     * KVM_IRQFD with KVM_IRQFD_FLAG_RESAMPLE: writes to {@code eventFd} raise GSI {@code gsi}
+     * (level); when the guest EOIs it, KVM lowers it and signals {@code resampleFd}. Remove it
+     * with {@link #irqfd irqfd(eventFd, gsi, true)}.
+     */
+    public void irqfdWithResample(int eventFd, int gsi, int resampleFd) {
+        try (Memory m = new Memory(32)) {
+            m.clear();
+            m.setInt(0, eventFd);
+            m.setInt(4, gsi);
+            m.setInt(8, 2); // KVM_IRQFD_FLAG_RESAMPLE
+            m.setInt(12, resampleFd);
+            ioctl("KVM_IRQFD", KvmIoctls.KVM_IRQFD, m);
+        }
+    }
+
+    /**
      * KVM_IOEVENTFD: guest writes of {@code length} bytes to {@code address} signal
      * {@code eventFd}. {@code dataMatch} null matches any value.
      */
