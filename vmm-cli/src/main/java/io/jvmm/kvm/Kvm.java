@@ -27,16 +27,16 @@ public final class Kvm implements AutoCloseable {
     }
 
     public int apiVersion() {
-        return ioctl("KVM_GET_API_VERSION", KvmIoctls.KVM_GET_API_VERSION, 0);
+        return Ioctl.call(fd, "KVM_GET_API_VERSION", KvmIoctls.KVM_GET_API_VERSION, 0);
     }
 
     /** KVM_CHECK_EXTENSION: 0 when unsupported, otherwise a capability-specific positive value. */
     public int checkExtension(int capability) {
-        return ioctl("KVM_CHECK_EXTENSION", KvmIoctls.KVM_CHECK_EXTENSION, capability);
+        return Ioctl.call(fd, "KVM_CHECK_EXTENSION", KvmIoctls.KVM_CHECK_EXTENSION, capability);
     }
 
     public int vcpuMmapSize() {
-        return ioctl("KVM_GET_VCPU_MMAP_SIZE", KvmIoctls.KVM_GET_VCPU_MMAP_SIZE, 0);
+        return Ioctl.call(fd, "KVM_GET_VCPU_MMAP_SIZE", KvmIoctls.KVM_GET_VCPU_MMAP_SIZE, 0);
     }
 
     /** The largest vCPU count this host's KVM accepts. */
@@ -64,7 +64,7 @@ public final class Kvm implements AutoCloseable {
         try (Memory m = new Memory(8L + (long) max * CpuidEntry.SIZE)) {
             m.clear();
             m.setInt(0, max);
-            ioctl("KVM_GET_SUPPORTED_CPUID", KvmIoctls.KVM_GET_SUPPORTED_CPUID, m);
+            Ioctl.call(fd, "KVM_GET_SUPPORTED_CPUID", KvmIoctls.KVM_GET_SUPPORTED_CPUID, m);
             int n = m.getInt(0);
             List<CpuidEntry> entries = new ArrayList<>(n);
             long off = 8;
@@ -79,25 +79,11 @@ public final class Kvm implements AutoCloseable {
 
     /** KVM_CREATE_VM with the default machine type. */
     public VmFd createVm() {
-        int vmFd = ioctl("KVM_CREATE_VM", KvmIoctls.KVM_CREATE_VM, 0);
+        int vmFd = Ioctl.call(fd, "KVM_CREATE_VM", KvmIoctls.KVM_CREATE_VM, 0);
         return new VmFd(vmFd, vcpuMmapSize());
     }
 
-    private int ioctl(String name, NativeLong request, long arg) {
-        try {
-            return LibC.ioctl(fd, request, arg);
-        } catch (LastErrorException e) {
-            throw KvmException.of(name, e);
-        }
-    }
 
-    private int ioctl(String name, NativeLong request, Memory arg) {
-        try {
-            return LibC.ioctl(fd, request, arg);
-        } catch (LastErrorException e) {
-            throw KvmException.of(name, e);
-        }
-    }
 
     @Override
     public void close() {

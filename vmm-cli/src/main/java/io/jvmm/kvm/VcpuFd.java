@@ -121,7 +121,7 @@ public final class VcpuFd implements AutoCloseable {
 
     public Regs getRegs() {
         try (Memory m = new Memory(Regs.SIZE)) {
-            ioctl("KVM_GET_REGS", KvmIoctls.KVM_GET_REGS, m);
+            Ioctl.call(fd, "KVM_GET_REGS on vCPU " + index, KvmIoctls.KVM_GET_REGS, m);
             return Regs.readFrom(m);
         }
     }
@@ -129,14 +129,14 @@ public final class VcpuFd implements AutoCloseable {
     public void setRegs(Regs regs) {
         try (Memory m = new Memory(Regs.SIZE)) {
             regs.writeTo(m);
-            ioctl("KVM_SET_REGS", KvmIoctls.KVM_SET_REGS, m);
+            Ioctl.call(fd, "KVM_SET_REGS on vCPU " + index, KvmIoctls.KVM_SET_REGS, m);
         }
     }
 
     public Sregs getSregs() {
         try (Memory m = new Memory(Sregs.SIZE)) {
             m.clear();
-            ioctl("KVM_GET_SREGS", KvmIoctls.KVM_GET_SREGS, m);
+            Ioctl.call(fd, "KVM_GET_SREGS on vCPU " + index, KvmIoctls.KVM_GET_SREGS, m);
             return Sregs.readFrom(m);
         }
     }
@@ -145,7 +145,7 @@ public final class VcpuFd implements AutoCloseable {
         try (Memory m = new Memory(Sregs.SIZE)) {
             m.clear();
             sregs.writeTo(m);
-            ioctl("KVM_SET_SREGS", KvmIoctls.KVM_SET_SREGS, m);
+            Ioctl.call(fd, "KVM_SET_SREGS on vCPU " + index, KvmIoctls.KVM_SET_SREGS, m);
         }
     }
 
@@ -165,7 +165,7 @@ public final class VcpuFd implements AutoCloseable {
                 m.setInt(off + 24, e.edx());
                 off += CpuidEntry.SIZE;
             }
-            ioctl("KVM_SET_CPUID2", KvmIoctls.KVM_SET_CPUID2, m);
+            Ioctl.call(fd, "KVM_SET_CPUID2 on vCPU " + index, KvmIoctls.KVM_SET_CPUID2, m);
         }
     }
 
@@ -180,7 +180,7 @@ public final class VcpuFd implements AutoCloseable {
                 m.setLong(off + 8, e.data());
                 off += MsrEntry.SIZE;
             }
-            int set = ioctl("KVM_SET_MSRS", KvmIoctls.KVM_SET_MSRS, m);
+            int set = Ioctl.call(fd, "KVM_SET_MSRS on vCPU " + index, KvmIoctls.KVM_SET_MSRS, m);
             if (set != msrs.size()) {
                 throw new KvmException("KVM_SET_MSRS set " + set + " of " + msrs.size()
                         + " MSRs; MSR 0x" + Integer.toHexString(msrs.get(set).index()) + " was refused");
@@ -195,14 +195,14 @@ public final class VcpuFd implements AutoCloseable {
             // struct kvm_fpu: fpr[8][16] (128 bytes), then fcw (u16) at 128, ..., mxcsr (u32) at 408.
             m.setShort(128, (short) 0x37f);
             m.setInt(408, 0x1f80);
-            ioctl("KVM_SET_FPU", KvmIoctls.KVM_SET_FPU, m);
+            Ioctl.call(fd, "KVM_SET_FPU on vCPU " + index, KvmIoctls.KVM_SET_FPU, m);
         }
     }
 
     public LapicState getLapic() {
         try (Memory m = new Memory(LapicState.SIZE)) {
             m.clear();
-            ioctl("KVM_GET_LAPIC", KvmIoctls.KVM_GET_LAPIC, m);
+            Ioctl.call(fd, "KVM_GET_LAPIC on vCPU " + index, KvmIoctls.KVM_GET_LAPIC, m);
             return new LapicState(m.getByteArray(0, LapicState.SIZE));
         }
     }
@@ -210,13 +210,13 @@ public final class VcpuFd implements AutoCloseable {
     public void setLapic(LapicState state) {
         try (Memory m = new Memory(LapicState.SIZE)) {
             m.write(0, state.registers(), 0, LapicState.SIZE);
-            ioctl("KVM_SET_LAPIC", KvmIoctls.KVM_SET_LAPIC, m);
+            Ioctl.call(fd, "KVM_SET_LAPIC on vCPU " + index, KvmIoctls.KVM_SET_LAPIC, m);
         }
     }
 
     public int getMpState() {
         try (Memory m = new Memory(4)) {
-            ioctl("KVM_GET_MP_STATE", KvmIoctls.KVM_GET_MP_STATE, m);
+            Ioctl.call(fd, "KVM_GET_MP_STATE on vCPU " + index, KvmIoctls.KVM_GET_MP_STATE, m);
             return m.getInt(0);
         }
     }
@@ -224,17 +224,10 @@ public final class VcpuFd implements AutoCloseable {
     public void setMpState(int state) {
         try (Memory m = new Memory(4)) {
             m.setInt(0, state);
-            ioctl("KVM_SET_MP_STATE", KvmIoctls.KVM_SET_MP_STATE, m);
+            Ioctl.call(fd, "KVM_SET_MP_STATE on vCPU " + index, KvmIoctls.KVM_SET_MP_STATE, m);
         }
     }
 
-    private int ioctl(String name, NativeLong request, Pointer arg) {
-        try {
-            return LibC.ioctl(fd, request, arg);
-        } catch (LastErrorException e) {
-            throw new KvmException(name + " on vCPU " + index, e.getErrorCode());
-        }
-    }
 
     @Override
     public void close() {

@@ -19,20 +19,20 @@ public final class VmFd implements AutoCloseable {
 
     /** KVM_SET_TSS_ADDR: three pages of guest-physical space KVM needs on Intel hosts. */
     public void setTssAddress(long address) {
-        ioctl("KVM_SET_TSS_ADDR", KvmIoctls.KVM_SET_TSS_ADDR, address);
+        Ioctl.call(fd, "KVM_SET_TSS_ADDR", KvmIoctls.KVM_SET_TSS_ADDR, address);
     }
 
     /** KVM_SET_IDENTITY_MAP_ADDR: one page for the identity page table used in real mode on Intel. */
     public void setIdentityMapAddress(long address) {
         try (Memory m = new Memory(8)) {
             m.setLong(0, address);
-            ioctl("KVM_SET_IDENTITY_MAP_ADDR", KvmIoctls.KVM_SET_IDENTITY_MAP_ADDR, m);
+            Ioctl.call(fd, "KVM_SET_IDENTITY_MAP_ADDR", KvmIoctls.KVM_SET_IDENTITY_MAP_ADDR, m);
         }
     }
 
     /** KVM_CREATE_IRQCHIP: in-kernel PIC pair, IOAPIC and per-vCPU local APICs. */
     public void createIrqChip() {
-        ioctl("KVM_CREATE_IRQCHIP", KvmIoctls.KVM_CREATE_IRQCHIP, 0L);
+        Ioctl.call(fd, "KVM_CREATE_IRQCHIP", KvmIoctls.KVM_CREATE_IRQCHIP, 0L);
     }
 
     /** KVM_CREATE_PIT2; {@code flags} KVM_PIT_SPEAKER_DUMMY (1) also emulates port 0x61. */
@@ -40,7 +40,7 @@ public final class VmFd implements AutoCloseable {
         try (Memory m = new Memory(64)) {
             m.clear();
             m.setInt(0, flags);
-            ioctl("KVM_CREATE_PIT2", KvmIoctls.KVM_CREATE_PIT2, m);
+            Ioctl.call(fd, "KVM_CREATE_PIT2", KvmIoctls.KVM_CREATE_PIT2, m);
         }
     }
 
@@ -55,7 +55,7 @@ public final class VmFd implements AutoCloseable {
             m.setLong(8, guestAddress);
             m.setLong(16, size);
             m.setLong(24, hostAddress);
-            ioctl("KVM_SET_USER_MEMORY_REGION", KvmIoctls.KVM_SET_USER_MEMORY_REGION, m);
+            Ioctl.call(fd, "KVM_SET_USER_MEMORY_REGION", KvmIoctls.KVM_SET_USER_MEMORY_REGION, m);
         }
     }
 
@@ -64,7 +64,7 @@ public final class VmFd implements AutoCloseable {
         try (Memory m = new Memory(8)) {
             m.setInt(0, gsi);
             m.setInt(4, level ? 1 : 0);
-            ioctl("KVM_IRQ_LINE", KvmIoctls.KVM_IRQ_LINE, m);
+            Ioctl.call(fd, "KVM_IRQ_LINE", KvmIoctls.KVM_IRQ_LINE, m);
         }
     }
 
@@ -90,7 +90,7 @@ public final class VmFd implements AutoCloseable {
                 }
                 off += 48;
             }
-            ioctl("KVM_SET_GSI_ROUTING", KvmIoctls.KVM_SET_GSI_ROUTING, m);
+            Ioctl.call(fd, "KVM_SET_GSI_ROUTING", KvmIoctls.KVM_SET_GSI_ROUTING, m);
         }
     }
 
@@ -101,7 +101,7 @@ public final class VmFd implements AutoCloseable {
             m.setInt(0, eventFd);
             m.setInt(4, gsi);
             m.setInt(8, deassign ? 1 : 0); // KVM_IRQFD_FLAG_DEASSIGN
-            ioctl("KVM_IRQFD", KvmIoctls.KVM_IRQFD, m);
+            Ioctl.call(fd, "KVM_IRQFD", KvmIoctls.KVM_IRQFD, m);
         }
     }
 
@@ -117,7 +117,7 @@ public final class VmFd implements AutoCloseable {
             m.setInt(4, gsi);
             m.setInt(8, 2); // KVM_IRQFD_FLAG_RESAMPLE
             m.setInt(12, resampleFd);
-            ioctl("KVM_IRQFD", KvmIoctls.KVM_IRQFD, m);
+            Ioctl.call(fd, "KVM_IRQFD", KvmIoctls.KVM_IRQFD, m);
         }
     }
 
@@ -143,7 +143,7 @@ public final class VmFd implements AutoCloseable {
             m.setInt(16, length);
             m.setInt(20, eventFd);
             m.setInt(24, flags);
-            ioctl("KVM_IOEVENTFD", KvmIoctls.KVM_IOEVENTFD, m);
+            Ioctl.call(fd, "KVM_IOEVENTFD", KvmIoctls.KVM_IOEVENTFD, m);
         }
     }
 
@@ -154,7 +154,7 @@ public final class VmFd implements AutoCloseable {
             m.setInt(0, (int) address);
             m.setInt(4, (int) (address >>> 32));
             m.setInt(8, data);
-            ioctl("KVM_SIGNAL_MSI", KvmIoctls.KVM_SIGNAL_MSI, m);
+            Ioctl.call(fd, "KVM_SIGNAL_MSI", KvmIoctls.KVM_SIGNAL_MSI, m);
         }
     }
 
@@ -162,7 +162,7 @@ public final class VmFd implements AutoCloseable {
     public long getClock() {
         try (Memory m = new Memory(48)) {
             m.clear();
-            ioctl("KVM_GET_CLOCK", KvmIoctls.KVM_GET_CLOCK, m);
+            Ioctl.call(fd, "KVM_GET_CLOCK", KvmIoctls.KVM_GET_CLOCK, m);
             return m.getLong(0);
         }
     }
@@ -172,13 +172,13 @@ public final class VmFd implements AutoCloseable {
         try (Memory m = new Memory(48)) {
             m.clear();
             m.setLong(0, nanos);
-            ioctl("KVM_SET_CLOCK", KvmIoctls.KVM_SET_CLOCK, m);
+            Ioctl.call(fd, "KVM_SET_CLOCK", KvmIoctls.KVM_SET_CLOCK, m);
         }
     }
 
     /** KVM_CREATE_VCPU with vCPU id {@code index} (also its APIC id). */
     public VcpuFd createVcpu(int index) {
-        int vcpuFd = ioctl("KVM_CREATE_VCPU", KvmIoctls.KVM_CREATE_VCPU, index);
+        int vcpuFd = Ioctl.call(fd, "KVM_CREATE_VCPU", KvmIoctls.KVM_CREATE_VCPU, index);
         return new VcpuFd(vcpuFd, index, vcpuMmapSize);
     }
 
@@ -187,26 +187,12 @@ public final class VmFd implements AutoCloseable {
         try (Memory m = new Memory(12)) {
             m.clear();
             m.setInt(0, type);
-            ioctl("KVM_CREATE_DEVICE", KvmIoctls.KVM_CREATE_DEVICE, m);
+            Ioctl.call(fd, "KVM_CREATE_DEVICE", KvmIoctls.KVM_CREATE_DEVICE, m);
             return new KvmDevice(m.getInt(4));
         }
     }
 
-    private int ioctl(String name, NativeLong request, long arg) {
-        try {
-            return LibC.ioctl(fd, request, arg);
-        } catch (LastErrorException e) {
-            throw KvmException.of(name, e);
-        }
-    }
 
-    private int ioctl(String name, NativeLong request, Pointer arg) {
-        try {
-            return LibC.ioctl(fd, request, arg);
-        } catch (LastErrorException e) {
-            throw KvmException.of(name, e);
-        }
-    }
 
     @Override
     public void close() {
