@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+
 /**
  * Issue 2, section 6: jvmm boots the Debian cloud kernel inside the nested KVM test host.
  * One L1 boot runs every scenario in turn (L1 takes a while to start); each test then checks
@@ -32,6 +33,7 @@ class BootNestedIT {
     private static GuestScenario reboot;
     private static GuestScenario big;
     private static GuestScenario small;
+    private static GuestScenario pvh;
     private static NestedHost.Result l1;
 
     @BeforeAll
@@ -56,9 +58,15 @@ class BootNestedIT {
         reboot = GuestScenario.create(work, "reboot", kernel, initrd, "512M", 1, BASE_CMDLINE + " jvmm.end=reboot");
         big = GuestScenario.create(work, "mem3g", kernel, initrd, "3G", 2, BASE_CMDLINE + " jvmm.end=poweroff");
         small = GuestScenario.create(work, "mem256m", kernel, initrd, "256M", 1, BASE_CMDLINE + " jvmm.end=poweroff");
+        // The same kernel as an ELF vmlinux, entered through its PVH note (32-bit protected mode).
+        Path vmlinux = work.resolve("vmlinux");
+        NestedHost.Result extracted = NestedHost.exec(List.of(repo.resolve("scripts/extract-vmlinux").toString(),
+                kernel.toString(), vmlinux.toString()), 120);
+        assertThat(extracted.exitCode()).as(extracted.output()).isZero();
+        pvh = GuestScenario.create(work, "pvh", vmlinux, initrd, "512M", 2, BASE_CMDLINE + " jvmm.end=poweroff");
 
         StringBuilder driver = new StringBuilder("#!/bin/sh\n");
-        for (GuestScenario s : List.of(poweroff, reboot, big, small)) {
+        for (GuestScenario s : List.of(poweroff, reboot, big, small, pvh)) {
             driver.append(s.driverLines(repo, 300));
         }
         Path script = work.resolve("driver.sh");
@@ -103,6 +111,13 @@ class BootNestedIT {
         double gib = Long.parseLong(kb) / (1024.0 * 1024.0);
         assertThat(gib).as(big.describe()).isBetween(3.0 * 0.95, 3.0 * 1.05);
         assertThat(big.exitCode()).as(big.describe()).isZero();
+    }
+
+    @Test
+    void elfVmlinuxBootsThroughItsPvhNote() throws IOException {
+        assertThat(pvh.serial()).as(pvh.describe()).contains(GuestScenario.INIT_MARKER);
+        assertThat(pvh.results().get("cpus")).as(pvh.describe()).isEqualTo("0-1");
+        assertThat(pvh.exitCode()).as(pvh.describe()).isZero();
     }
 
     @Test
