@@ -23,6 +23,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.println(e.getMessage());
         } else if (e instanceof HostUnsupportedException) {
             err.println("jvmm: this host cannot run VMs: " + e.getMessage());
+        } else if (e instanceof io.jvmm.snapshot.SnapshotException) {
+            err.println("jvmm: cannot restore: " + e.getMessage());
         } else if (e instanceof VmException || e instanceof PluginException || e instanceof UsageException) {
             err.println("jvmm: " + e.getMessage());
         } else {

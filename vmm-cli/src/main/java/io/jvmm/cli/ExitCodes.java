@@ -18,6 +18,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** This host cannot run VMs: no /dev/kvm, no permission to open it, or a PVM host. */
     public static final int HOST_UNSUPPORTED = 3;
+    /** restore: the snapshot is unreadable, corrupted, truncated, or no longer matches its config. */
+    public static final int BAD_SNAPSHOT = 4;
 
     private ExitCodes() {
     }
@@ -29,6 +31,8 @@ public final class ExitCodes {
         m.put(" " + VM_ERROR, "The VM failed while starting or running.");
         m.put(" " + USAGE, "Bad command line, invalid config file, or unusable plugins.");
         m.put(" " + HOST_UNSUPPORTED, "This host cannot run VMs (no /dev/kvm, no permission, PVM host).");
+        m.put(" " + BAD_SNAPSHOT, "restore: the snapshot is corrupted, truncated, of an unknown version, or no longer "
+                + "matches its config (missing kernel/disk, other memory size); nothing ran.");
         return m;
     }
 
@@ -37,6 +41,9 @@ public final class ExitCodes {
         if (e instanceof ConfigException || e instanceof PluginException || e instanceof CommandLine.ParameterException
                 || e instanceof UsageException) {
             return USAGE;
+        }
+        if (e instanceof io.jvmm.snapshot.SnapshotException) {
+            return BAD_SNAPSHOT;
         }
         if (e instanceof HostUnsupportedException) {
             return HOST_UNSUPPORTED;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
-        subcommands = {RunCommand.class, CheckCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, RestoreCommand.class, CheckCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class},
         description = {
             "A virtual machine monitor for Linux/KVM: boots a Linux guest described by a TOML config file. "
                     + "The guest's serial console is on this terminal by default; Ctrl-A x stops the VM.",
@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "  jvmm run examples/configs/demo.toml      boot the demo VM on this terminal",
             "  jvmm run --serial-file boot.log vm.toml  serial output to a file instead",
+            "  jvmm run --snapshot-on-signal snap vm.toml  kill -USR1 PID writes a snapshot",
+            "  jvmm restore snap                        run the VM from that snapshot",
             "  jvmm check vm.toml                       validate a config, no KVM needed",
             "  jvmm plugins                             list the device types you can use",
             "  jvmm help run                            the options of one command",
@@ -59,6 +61,6 @@ public final class JvmmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: run, check or plugins");
+        throw new ParameterException(spec.commandLine(), "missing command: run, restore, check or plugins");
     }
 }

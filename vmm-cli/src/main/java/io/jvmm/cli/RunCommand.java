@@ -59,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Write the serial console to FILE (truncated), no input. Implies --serial file.")
     private Path serialFile;
 
+    @Mixin
+    private LifecycleOptions lifecycle;
+
     @Option(names = "--cmdline-append", paramLabel = "TEXT",
             description = "Append TEXT to the kernel command line from [boot] cmdline.")
     private String cmdlineAppend;
@@ -71,7 +74,10 @@ final class RunCommand implements Callable<Integer> {
         DeviceCheck.checkTypes(vm, plugins);
         VmExit exit;
         try (SerialConsole console = openConsole(vm.serial())) {
-            exit = new VmLauncher(vm, plugins, console).run();
+            VmLauncher launcher = new VmLauncher(vm, plugins, console);
+            exit = launcher.run(control -> {
+                lifecycle.wiring(spec.commandLine().getErr(), ((io.jvmm.vm.Vm) control)::requestStop).accept(control);
+            });
         }
         spec.commandLine().getErr().println(message(exit));
         return ExitCodes.OK;
@@ -84,11 +90,12 @@ final class RunCommand implements Callable<Integer> {
             case STOPPED_BY_USER -> "jvmm: VM stopped from the console (Ctrl-A x)";
             case RESET -> "jvmm: guest reset (reboot)";
             case TRIPLE_FAULT -> "jvmm: guest triple-faulted (treated as reset)";
+            case SNAPSHOT_THEN_EXIT -> "jvmm: snapshot taken; VM stopped";
         };
     }
 
     /** The config's [serial] with --serial and --serial-file applied. */
-    private SerialSection serial(SerialSection fromConfig) {
+    SerialSection serial(SerialSection fromConfig) {
         SerialSection.Mode mode = serialMode == null ? null : parseMode(serialMode);
         if (serialFile != null) {
             if (mode != null && mode != SerialSection.Mode.FILE) {

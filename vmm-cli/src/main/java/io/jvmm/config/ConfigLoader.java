@@ -42,7 +42,7 @@ public final class ConfigLoader {
     }
 
     /** Validates {@code text} as if it had been read from {@code file}. */
-    static VmConfig load(Path file, String text) throws ConfigException {
+    public static VmConfig load(Path file, String text) throws ConfigException {
         ConfigSource source = new ConfigSource(file, text);
         return VmConfigReader.read(source, parse(source, text));
     }

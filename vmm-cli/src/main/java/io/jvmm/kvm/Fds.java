@@ -2,11 +2,11 @@ package io.jvmm.kvm;
 
 import com.sun.jna.LastErrorException;
 
-final class Fds {
+public final class Fds {
     private Fds() {
     }
 
-    static void closeQuietly(int fd) {
+    public static void closeQuietly(int fd) {
         if (fd < 0) {
             return;
         }

@@ -83,7 +83,34 @@ public final class Kvm implements AutoCloseable {
         return new VmFd(vmFd, vcpuMmapSize());
     }
 
-
+    /**
+     * KVM_GET_MSR_INDEX_LIST: the MSRs KVM saves and restores for a guest (asked twice: first
+     * for the count, which the kernel reports with E2BIG).
+     */
+    public List<Integer> msrIndexList() {
+        int count;
+        try (Memory m = new Memory(4)) {
+            m.setInt(0, 0);
+            try {
+                LibC.ioctl(fd, KvmIoctls.KVM_GET_MSR_INDEX_LIST, m);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LibC.E2BIG) {
+                    throw new KvmException("KVM_GET_MSR_INDEX_LIST", e.getErrorCode());
+                }
+            }
+            count = m.getInt(0);
+        }
+        try (Memory m = new Memory(4L + 4L * Math.max(1, count))) {
+            m.setInt(0, count);
+            Ioctl.call(fd, "KVM_GET_MSR_INDEX_LIST", KvmIoctls.KVM_GET_MSR_INDEX_LIST, m);
+            int n = m.getInt(0);
+            List<Integer> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(m.getInt(4L + 4L * i));
+            }
+            return out;
+        }
+    }
 
     @Override
     public void close() {

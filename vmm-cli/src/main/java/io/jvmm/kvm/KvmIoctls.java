@@ -40,6 +40,11 @@ final class KvmIoctls {
     static final NativeLong KVM_IOEVENTFD = ioc(WRITE, 0x79, 64);
     static final NativeLong KVM_SET_CLOCK = ioc(WRITE, 0x7b, 48);
     static final NativeLong KVM_GET_CLOCK = ioc(READ, 0x7c, 48);
+    static final NativeLong KVM_GET_IRQCHIP = ioc(READ | WRITE, 0x62, KvmStruct.Kind.IRQCHIP.size());
+    /** _IOR, not _IOW: a historical mistake kept for ABI compatibility (linux/kvm.h). */
+    static final NativeLong KVM_SET_IRQCHIP = ioc(READ, 0x63, KvmStruct.Kind.IRQCHIP.size());
+    static final NativeLong KVM_GET_PIT2 = ioc(READ, 0x9f, KvmStruct.Kind.PIT2.size());
+    static final NativeLong KVM_SET_PIT2 = ioc(WRITE, 0xa0, KvmStruct.Kind.PIT2.size());
     static final NativeLong KVM_SIGNAL_MSI = ioc(WRITE, 0xa5, 32);
     static final NativeLong KVM_CREATE_DEVICE = ioc(READ | WRITE, 0xe0, 12);
     static final NativeLong KVM_SET_DEVICE_ATTR = ioc(WRITE, 0xe1, 24);
@@ -58,6 +63,15 @@ final class KvmIoctls {
     static final NativeLong KVM_GET_LAPIC = ioc(READ, 0x8e, LapicState.SIZE);
     static final NativeLong KVM_SET_LAPIC = ioc(WRITE, 0x8f, LapicState.SIZE);
     static final NativeLong KVM_SET_CPUID2 = ioc(WRITE, 0x90, 8);
+    static final NativeLong KVM_GET_VCPU_EVENTS = ioc(READ, 0x9f, KvmStruct.Kind.VCPU_EVENTS.size());
+    static final NativeLong KVM_SET_VCPU_EVENTS = ioc(WRITE, 0xa0, KvmStruct.Kind.VCPU_EVENTS.size());
+    static final NativeLong KVM_GET_DEBUGREGS = ioc(READ, 0xa1, KvmStruct.Kind.DEBUGREGS.size());
+    static final NativeLong KVM_SET_DEBUGREGS = ioc(WRITE, 0xa2, KvmStruct.Kind.DEBUGREGS.size());
+    static final NativeLong KVM_GET_TSC_KHZ = ioc(NONE, 0xa3, 0);
+    static final NativeLong KVM_GET_XSAVE = ioc(READ, 0xa4, KvmStruct.Kind.XSAVE.size());
+    static final NativeLong KVM_SET_XSAVE = ioc(WRITE, 0xa5, KvmStruct.Kind.XSAVE.size());
+    static final NativeLong KVM_GET_XCRS = ioc(READ, 0xa6, KvmStruct.Kind.XCRS.size());
+    static final NativeLong KVM_SET_XCRS = ioc(WRITE, 0xa7, KvmStruct.Kind.XCRS.size());
     static final NativeLong KVM_GET_MP_STATE = ioc(READ, 0x98, 4);
     static final NativeLong KVM_SET_MP_STATE = ioc(WRITE, 0x99, 4);
 
@@ -75,4 +89,10 @@ final class KvmIoctls {
     static final int KVM_CAP_IMMEDIATE_EXIT = 136;
     static final int KVM_CAP_DEVICE_CTRL = 89;
     static final int KVM_CAP_TSC_DEADLINE_TIMER = 72;
+    static final int KVM_CAP_VCPU_EVENTS = 41;
+    static final int KVM_CAP_DEBUGREGS = 50;
+    static final int KVM_CAP_XSAVE = 55;
+    static final int KVM_CAP_XCRS = 56;
+    static final int KVM_CAP_ADJUST_CLOCK = 39;
+    static final int KVM_CAP_GET_TSC_KHZ = 61;
 }

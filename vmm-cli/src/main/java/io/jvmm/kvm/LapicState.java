@@ -2,7 +2,7 @@ package io.jvmm.kvm;
 
 /** struct kvm_lapic_state: the local APIC's 1 KiB register page. */
 public record LapicState(byte[] registers) {
-    static final int SIZE = 1024;
+    public static final int SIZE = 1024;
 
     public LapicState {
         if (registers.length != SIZE) {

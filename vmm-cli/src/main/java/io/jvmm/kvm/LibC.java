@@ -59,6 +59,20 @@ public final class LibC {
 
     public static native String strerror(int errnum);
 
+    public static final int O_RDONLY = 0;
+    public static final int SIG_BLOCK = 0;
+    public static final int E2BIG = 7;
+
+    /** glibc x86-64: struct sigaction is 152 bytes (handler, 128-byte sa_mask, flags, restorer). */
+    public static native int sigaction(int signum, Pointer act, Pointer oldact) throws LastErrorException;
+
+    /** Returns the error number (0 on success); it does not set errno. */
+    public static native int pthread_sigmask(int how, Pointer set, Pointer oldset);
+
+    public static native int sigtimedwait(Pointer set, Pointer info, Pointer timeout) throws LastErrorException;
+
+    public static native int mkfifo(String path, int mode) throws LastErrorException;
+
     /** MAP_FAILED is (void *) -1. */
     public static boolean mapFailed(Pointer p) {
         return p == null || Pointer.nativeValue(p) == -1L;

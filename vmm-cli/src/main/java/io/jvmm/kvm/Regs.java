@@ -27,6 +27,27 @@ public record Regs(long rax, long rbx, long rcx, long rdx, long rsi, long rdi, l
                 v[14], v[15], v[16], v[17]);
     }
 
+    /** The struct kvm_regs bytes (little-endian), e.g. for a snapshot. */
+    public byte[] toBytes() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long v : toArray()) {
+            b.putLong(v);
+        }
+        return b.array();
+    }
+
+    public static Regs fromBytes(byte[] bytes) {
+        if (bytes.length != SIZE) {
+            throw new IllegalArgumentException("kvm_regs must be " + SIZE + " bytes, not " + bytes.length);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long[] v = new long[18];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = b.getLong();
+        }
+        return fromArray(v);
+    }
+
     void writeTo(Memory m) {
         m.write(0, toArray(), 0, 18);
     }

@@ -38,6 +38,27 @@ public record Sregs(Segment cs, Segment ds, Segment es, Segment fs, Segment gs, 
                 apicBase, interruptBitmap);
     }
 
+    public static final int BYTES = SIZE;
+
+    /** The struct kvm_sregs bytes, e.g. for a snapshot. */
+    public byte[] toBytes() {
+        try (Memory m = new Memory(SIZE)) {
+            m.clear();
+            writeTo(m);
+            return m.getByteArray(0, SIZE);
+        }
+    }
+
+    public static Sregs fromBytes(byte[] bytes) {
+        if (bytes.length != SIZE) {
+            throw new IllegalArgumentException("kvm_sregs must be " + SIZE + " bytes, not " + bytes.length);
+        }
+        try (Memory m = new Memory(SIZE)) {
+            m.write(0, bytes, 0, SIZE);
+            return readFrom(m);
+        }
+    }
+
     void writeTo(Memory m) {
         Segment[] segs = {cs, ds, es, fs, gs, ss, tr, ldt};
         long off = 0;

@@ -228,6 +228,142 @@ public final class VcpuFd implements AutoCloseable {
         }
     }
 
+    private KvmStruct getStruct(String name, NativeLong request, KvmStruct.Kind kind) {
+        try (Memory m = new Memory(kind.size())) {
+            m.clear();
+            Ioctl.call(fd, name + " on vCPU " + index, request, m);
+            return new KvmStruct(kind, m.getByteArray(0, kind.size()));
+        }
+    }
+
+    private void setStruct(String name, NativeLong request, KvmStruct.Kind kind, KvmStruct value) {
+        if (value.kind() != kind) {
+            throw new IllegalArgumentException(name + " takes " + kind + ", not " + value.kind());
+        }
+        try (Memory m = new Memory(kind.size())) {
+            m.write(0, value.bytes(), 0, kind.size());
+            Ioctl.call(fd, name + " on vCPU " + index, request, m);
+        }
+    }
+
+    public KvmStruct getFpu() {
+        return getStruct("KVM_GET_FPU", KvmIoctls.KVM_GET_FPU, KvmStruct.Kind.FPU);
+    }
+
+    public void setFpu(KvmStruct fpu) {
+        setStruct("KVM_SET_FPU", KvmIoctls.KVM_SET_FPU, KvmStruct.Kind.FPU, fpu);
+    }
+
+    public KvmStruct getXsave() {
+        return getStruct("KVM_GET_XSAVE", KvmIoctls.KVM_GET_XSAVE, KvmStruct.Kind.XSAVE);
+    }
+
+    public void setXsave(KvmStruct xsave) {
+        setStruct("KVM_SET_XSAVE", KvmIoctls.KVM_SET_XSAVE, KvmStruct.Kind.XSAVE, xsave);
+    }
+
+    public KvmStruct getXcrs() {
+        return getStruct("KVM_GET_XCRS", KvmIoctls.KVM_GET_XCRS, KvmStruct.Kind.XCRS);
+    }
+
+    public void setXcrs(KvmStruct xcrs) {
+        setStruct("KVM_SET_XCRS", KvmIoctls.KVM_SET_XCRS, KvmStruct.Kind.XCRS, xcrs);
+    }
+
+    public KvmStruct getVcpuEvents() {
+        return getStruct("KVM_GET_VCPU_EVENTS", KvmIoctls.KVM_GET_VCPU_EVENTS, KvmStruct.Kind.VCPU_EVENTS);
+    }
+
+    /**
+     * KVM_SET_VCPU_EVENTS. Also marks the NMI-pending and SIPI-vector fields valid
+     * (KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SIPI_VECTOR in flags at offset 20),
+     * which KVM_GET_VCPU_EVENTS fills but does not flag, so they are restored too.
+     */
+    public void setVcpuEvents(KvmStruct events) {
+        byte[] b = events.bytes();
+        b[20] |= 0x3;
+        setStruct("KVM_SET_VCPU_EVENTS", KvmIoctls.KVM_SET_VCPU_EVENTS, KvmStruct.Kind.VCPU_EVENTS,
+                new KvmStruct(KvmStruct.Kind.VCPU_EVENTS, b));
+    }
+
+    public KvmStruct getDebugRegs() {
+        return getStruct("KVM_GET_DEBUGREGS", KvmIoctls.KVM_GET_DEBUGREGS, KvmStruct.Kind.DEBUGREGS);
+    }
+
+    public void setDebugRegs(KvmStruct regs) {
+        setStruct("KVM_SET_DEBUGREGS", KvmIoctls.KVM_SET_DEBUGREGS, KvmStruct.Kind.DEBUGREGS, regs);
+    }
+
+    /** KVM_GET_TSC_KHZ: the guest TSC frequency. */
+    public int tscKhz() {
+        return Ioctl.call(fd, "KVM_GET_TSC_KHZ on vCPU " + index, KvmIoctls.KVM_GET_TSC_KHZ, 0L);
+    }
+
+    /**
+     * KVM_GET_MSRS for {@code indices}, leaving out those KVM refuses to read on this vCPU
+     * (KVM_GET_MSRS stops at the first MSR it cannot read and returns how many it read).
+     */
+    public List<MsrEntry> getMsrs(List<Integer> indices) {
+        List<MsrEntry> out = new java.util.ArrayList<>(indices.size());
+        List<Integer> left = new java.util.ArrayList<>(indices);
+        while (!left.isEmpty()) {
+            try (Memory m = new Memory(8L + (long) left.size() * MsrEntry.SIZE)) {
+                m.clear();
+                m.setInt(0, left.size());
+                long off = 8;
+                for (int msr : left) {
+                    m.setInt(off, msr);
+                    off += MsrEntry.SIZE;
+                }
+                int read = Ioctl.call(fd, "KVM_GET_MSRS on vCPU " + index, KvmIoctls.KVM_GET_MSRS, m);
+                for (int i = 0; i < read; i++) {
+                    out.add(new MsrEntry(m.getInt(8L + (long) i * MsrEntry.SIZE), m.getLong(16L + (long) i * MsrEntry.SIZE)));
+                }
+                // Skip the refused one and go on after it.
+                left = new java.util.ArrayList<>(left.subList(Math.min(read + 1, left.size()), left.size()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * KVM_SET_MSRS that skips MSRs this KVM refuses (it stops at the first one) instead of
+     * failing; returns the indices that were refused.
+     */
+    public List<Integer> setMsrsSkippingRefused(List<MsrEntry> msrs) {
+        List<Integer> refused = new java.util.ArrayList<>();
+        List<MsrEntry> left = msrs;
+        while (!left.isEmpty()) {
+            try (Memory m = new Memory(8L + (long) left.size() * MsrEntry.SIZE)) {
+                m.clear();
+                m.setInt(0, left.size());
+                long off = 8;
+                for (MsrEntry e : left) {
+                    m.setInt(off, e.index());
+                    m.setLong(off + 8, e.data());
+                    off += MsrEntry.SIZE;
+                }
+                int set = Ioctl.call(fd, "KVM_SET_MSRS on vCPU " + index, KvmIoctls.KVM_SET_MSRS, m);
+                if (set < left.size()) {
+                    refused.add(left.get(set).index());
+                }
+                left = left.subList(Math.min(set + 1, left.size()), left.size());
+            }
+        }
+        return refused;
+    }
+
+    /**
+     * KVM_SET_SIGNAL_MASK: the signal mask in force while this vCPU is inside KVM_RUN
+     * ({@code kernelSigset} is the kernel's 8-byte sigset).
+     */
+    public void setSignalMask(long kernelSigset) {
+        try (Memory m = new Memory(12)) {
+            m.setInt(0, 8);
+            m.setLong(4, kernelSigset);
+            Ioctl.call(fd, "KVM_SET_SIGNAL_MASK on vCPU " + index, KvmIoctls.KVM_SET_SIGNAL_MASK, m);
+        }
+    }
 
     @Override
     public void close() {

@@ -192,7 +192,58 @@ public final class VmFd implements AutoCloseable {
         }
     }
 
+    /** KVM_IRQCHIP_* chip ids of struct kvm_irqchip. */
+    public static final int IRQCHIP_PIC_MASTER = 0;
+    public static final int IRQCHIP_PIC_SLAVE = 1;
+    public static final int IRQCHIP_IOAPIC = 2;
 
+    /** KVM_GET_IRQCHIP for one of the in-kernel PICs or the IOAPIC. */
+    public KvmStruct getIrqChip(int chipId) {
+        int size = KvmStruct.Kind.IRQCHIP.size();
+        try (Memory m = new Memory(size)) {
+            m.clear();
+            m.setInt(0, chipId);
+            Ioctl.call(fd, "KVM_GET_IRQCHIP(" + chipId + ")", KvmIoctls.KVM_GET_IRQCHIP, m);
+            return new KvmStruct(KvmStruct.Kind.IRQCHIP, m.getByteArray(0, size));
+        }
+    }
+
+    /** KVM_SET_IRQCHIP; the chip id is the first u32 of the struct. */
+    public void setIrqChip(KvmStruct chip) {
+        requireKind(chip, KvmStruct.Kind.IRQCHIP);
+        int chipId = chip.u32(0);
+        if (chipId < IRQCHIP_PIC_MASTER || chipId > IRQCHIP_IOAPIC) {
+            throw new IllegalArgumentException("irqchip id " + chipId + " is not 0 (PIC master), 1 (slave) or 2 (IOAPIC)");
+        }
+        setStruct("KVM_SET_IRQCHIP(" + chipId + ")", KvmIoctls.KVM_SET_IRQCHIP, chip);
+    }
+
+    public KvmStruct getPit2() {
+        int size = KvmStruct.Kind.PIT2.size();
+        try (Memory m = new Memory(size)) {
+            m.clear();
+            Ioctl.call(fd, "KVM_GET_PIT2", KvmIoctls.KVM_GET_PIT2, m);
+            return new KvmStruct(KvmStruct.Kind.PIT2, m.getByteArray(0, size));
+        }
+    }
+
+    public void setPit2(KvmStruct pit) {
+        requireKind(pit, KvmStruct.Kind.PIT2);
+        setStruct("KVM_SET_PIT2", KvmIoctls.KVM_SET_PIT2, pit);
+    }
+
+    private static void requireKind(KvmStruct s, KvmStruct.Kind kind) {
+        if (s.kind() != kind) {
+            throw new IllegalArgumentException("expected " + kind + " state, got " + s.kind());
+        }
+    }
+
+    private void setStruct(String name, NativeLong request, KvmStruct value) {
+        try (Memory m = new Memory(value.kind().size())) {
+            m.write(0, value.bytes(), 0, value.kind().size());
+            Ioctl.call(fd, name, request, m);
+        }
+    }
 
     @Override
     public void close() {

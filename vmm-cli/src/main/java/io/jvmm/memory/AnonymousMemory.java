@@ -10,7 +10,7 @@ import io.jvmm.kvm.LibC;
  * Host memory for guest RAM: a private anonymous mapping. MAP_NORESERVE so a large guest
  * costs only the pages it touches.
  */
-public final class AnonymousMemory implements AutoCloseable {
+public final class AnonymousMemory implements HostMemory {
     private final Pointer address;
     private final long size;
     private boolean closed;
@@ -32,10 +32,12 @@ public final class AnonymousMemory implements AutoCloseable {
         this.size = size;
     }
 
+    @Override
     public long hostAddress() {
         return Pointer.nativeValue(address);
     }
 
+    @Override
     public long size() {
         return size;
     }

@@ -1,5 +1,7 @@
 package io.jvmm.pci;
 
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.BusRegion;
 import io.jvmm.spi.PlatformDevice;
 import io.jvmm.vm.X86Layout;
@@ -20,7 +22,7 @@ import java.util.Objects;
  * the bytes of the addressed register. With the enable bit (31) clear, data reads answer
  * all-ones and data writes are dropped.
  */
-public final class PciConfigIo implements PlatformDevice {
+public final class PciConfigIo implements PlatformDevice, Snapshottable {
     private static final int ADDRESS = 0;
     private static final int DATA = X86Layout.PCI_CONFIG_DATA_PORT - X86Layout.PCI_CONFIG_ADDRESS_PORT;
     private static final int ENABLE = 0x8000_0000;
@@ -29,6 +31,31 @@ public final class PciConfigIo implements PlatformDevice {
 
     private final PciRoot root;
     private int configAddress;
+
+    @Override
+    public String snapshotId() {
+        return id();
+    }
+
+    /** The CONFIG_ADDRESS register (the config spaces belong to the PCI devices themselves). */
+    @Override
+    public synchronized ComponentState saveState() {
+        return new ComponentState(id(), 1, java.nio.ByteBuffer.allocate(4).putInt(configAddress).array());
+    }
+
+    @Override
+    public synchronized void restoreState(ComponentState state) throws StateException {
+        byte[] p = state.payload();
+        if (state.version() != 1 || p.length != 4) {
+            throw new StateException(state.id() + ": unreadable state (version " + state.version() + ", "
+                    + p.length + " bytes)");
+        }
+        int address = java.nio.ByteBuffer.wrap(p).getInt();
+        if ((address & ~ADDRESS_BITS) != 0) {
+            throw new StateException(state.id() + ": CONFIG_ADDRESS 0x" + Integer.toHexString(address));
+        }
+        configAddress = address;
+    }
 
     public PciConfigIo(PciRoot root) {
         this.root = Objects.requireNonNull(root, "root");

@@ -1,5 +1,7 @@
 package io.jvmm.pci;
 
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.BusRegion;
 import io.jvmm.spi.PlatformDevice;
 import io.jvmm.vm.X86Layout;
@@ -18,12 +20,30 @@ import java.util.Objects;
  * access aligned to 8 is split into two dword accesses (the spec leaves 8-byte accesses to
  * the platform). Anything else reads all-ones and is dropped on write.
  */
-public final class PciEcam implements PlatformDevice {
+public final class PciEcam implements PlatformDevice, Snapshottable {
     private final PciRoot root;
     private final long base;
     private final long size;
 
     /** ECAM at {@link X86Layout#PCI_ECAM_START}, bus 0 only. */
+    @Override
+    public String snapshotId() {
+        return id();
+    }
+
+    /** ECAM is a window onto the devices' config spaces: no state of its own. */
+    @Override
+    public ComponentState saveState() {
+        return new ComponentState(id(), 1, new byte[0]);
+    }
+
+    @Override
+    public void restoreState(ComponentState state) throws StateException {
+        if (state.version() != 1 || state.payload().length != 0) {
+            throw new StateException(state.id() + ": unreadable state");
+        }
+    }
+
     public PciEcam(PciRoot root) {
         this(root, X86Layout.PCI_ECAM_START, X86Layout.PCI_ECAM_SIZE);
     }

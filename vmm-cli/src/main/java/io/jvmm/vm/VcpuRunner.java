@@ -5,6 +5,9 @@ import io.jvmm.kvm.KvmException;
 import io.jvmm.kvm.Regs;
 import io.jvmm.kvm.VcpuExit;
 import io.jvmm.kvm.VcpuFd;
+import io.jvmm.kvm.VcpuSignal;
+import com.sun.jna.NativeLong;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,10 @@ final class VcpuRunner implements Runnable {
     private final StopListener listener;
     private final Set<Long> reportedMisses;
     private volatile boolean stopping;
+    private volatile boolean pauseRequested;
+    private volatile CountDownLatch parked;
+    private volatile NativeLong thread;
+    private volatile boolean finished;
 
     VcpuRunner(VcpuFd vcpu, Bus pio, Bus mmio, StopListener listener, Set<Long> reportedMisses) {
         this.vcpu = vcpu;
@@ -52,12 +59,86 @@ final class VcpuRunner implements Runnable {
     void stop() {
         stopping = true;
         vcpu.setImmediateExit(true);
+        kick();
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    /**
+     * Asks the vCPU to leave KVM_RUN and wait; it counts {@code latch} down once it is parked
+     * with its pending I/O completed. immediate_exit is set before the signal, so a kick that
+     * arrives before the thread enters KVM_RUN is not lost.
+     */
+    void requestPause(CountDownLatch latch) {
+        parked = latch;
+        pauseRequested = true;
+        vcpu.setImmediateExit(true);
+        if (finished) {
+            latch.countDown();
+            return;
+        }
+        kick();
+    }
+
+    void resume() {
+        synchronized (this) {
+            pauseRequested = false;
+            notifyAll();
+        }
+    }
+
+    private void kick() {
+        NativeLong t = thread;
+        if (t != null && !finished) {
+            VcpuSignal.kick(t);
+        }
+    }
+
+    /** Parks this vCPU until resumed; first lets KVM finish a pending port/MMIO read (api.rst: KVM_RUN with immediate_exit). */
+    private boolean park() {
+        vcpu.setImmediateExit(true);
+        for (int i = 0; i < 8; i++) {
+            VcpuExit exit = vcpu.run();
+            if (exit instanceof VcpuExit.Interrupted) {
+                break;
+            }
+            if (!handle(exit)) {
+                return false;
+            }
+        }
+        VcpuSignal.drain();
+        CountDownLatch latch = parked;
+        if (latch != null) {
+            latch.countDown();
+        }
+        synchronized (this) {
+            while (pauseRequested && !stopping) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        if (!stopping) {
+            vcpu.setImmediateExit(false);
+        }
+        return true;
     }
 
     @Override
     public void run() {
         try {
+            thread = VcpuSignal.prepareCurrentThread(vcpu);
             while (!stopping) {
+                if (pauseRequested) {
+                    if (!park()) {
+                        return;
+                    }
+                    continue;
+                }
                 VcpuExit exit = vcpu.run();
                 if (!handle(exit)) {
                     return;
@@ -70,6 +151,12 @@ final class VcpuRunner implements Runnable {
         } catch (RuntimeException e) {
             log.error("vCPU {} crashed in the VMM", vcpu.index(), e);
             listener.vcpuFailed(vcpu.index(), "internal error: " + e);
+        } finally {
+            finished = true;
+            CountDownLatch latch = parked;
+            if (latch != null) {
+                latch.countDown();
+            }
         }
     }
 

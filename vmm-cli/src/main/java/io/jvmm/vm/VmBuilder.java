@@ -29,6 +29,17 @@ import io.jvmm.kvm.Regs;
 import io.jvmm.kvm.VcpuFd;
 import io.jvmm.kvm.VmFd;
 import io.jvmm.memory.AnonymousMemory;
+import io.jvmm.memory.FileBackedMemory;
+import io.jvmm.memory.HostMemory;
+import io.jvmm.snapshot.MemoryIndex;
+import io.jvmm.snapshot.Snapshot;
+import io.jvmm.snapshot.SnapshotConfig;
+import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.snapshot.VcpuState;
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
+import java.nio.file.Path;
+import java.util.HashMap;
 import io.jvmm.memory.FdMemoryMapper;
 import io.jvmm.memory.GuestRam;
 import io.jvmm.memory.MemorySlots;
@@ -77,7 +88,7 @@ final class VmBuilder implements AutoCloseable {
     private final PluginRegistry plugins;
     private final SerialConsole console;
     private final CompletableFuture<VmExit> stopped = new CompletableFuture<>();
-    private final List<AnonymousMemory> ram = new ArrayList<>();
+    private final List<HostMemory> ram = new ArrayList<>();
     private final List<VcpuFd> vcpus = new ArrayList<>();
     private final List<Device> devices = new ArrayList<>();
     private final Map<PciDevice, List<PciBar>> bars = new ConcurrentHashMap<>();
@@ -91,12 +102,29 @@ final class VmBuilder implements AutoCloseable {
     private PciRoot pciRoot;
     private PciBarSpaces barSpaces;
     private boolean built;
+    private SnapshotConfig snapshotConfig;
+    private Snapshot restoreFrom;
+    private Path restoreDir;
 
     VmBuilder(VmConfig config, KernelLoader kernelImage, PluginRegistry plugins, SerialConsole console) {
         this.config = config;
         this.kernelImage = kernelImage;
         this.plugins = plugins;
         this.console = console;
+    }
+
+    /** The config recorded in snapshots of this VM (the TOML text and where it came from). */
+    VmBuilder snapshotConfig(SnapshotConfig recorded) {
+        this.snapshotConfig = recorded;
+        return this;
+    }
+
+    /** Builds the VM from {@code snapshot} (already checked) in {@code dir} instead of booting. */
+    VmBuilder restoreFrom(Snapshot snapshot, Path dir) {
+        this.restoreFrom = snapshot;
+        this.restoreDir = dir;
+        this.snapshotConfig = snapshot.config();
+        return this;
     }
 
     Vm build(String kvmDevice) throws VmException, ConfigException {
@@ -108,15 +136,24 @@ final class VmBuilder implements AutoCloseable {
         long devicesAt = System.nanoTime();
         attachPlugins();
         long pluginsAt = System.nanoTime();
-        BootEntry entry = loadKernel();
-        long kernelAt = System.nanoTime();
-        createVcpus(entry);
+        long kernelAt;
+        if (restoreFrom == null) {
+            BootEntry entry = loadKernel();
+            kernelAt = System.nanoTime();
+            createVcpus(entry);
+        } else {
+            kernelAt = System.nanoTime();
+            restoreState();
+        }
         long end = System.nanoTime();
         log.debug("built in {} ms: VM, RAM and legacy devices {} ms, plugins {} ms, firmware and kernel {} ms, "
-                        + "vCPUs {} ms", ms(end - start), ms(devicesAt - start), ms(pluginsAt - devicesAt),
-                ms(kernelAt - pluginsAt), ms(end - kernelAt));
+                        + "vCPUs {} ms; {} ms since the JVM started", ms(end - start), ms(devicesAt - start),
+                ms(pluginsAt - devicesAt), ms(kernelAt - pluginsAt), ms(end - kernelAt),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         built = true;
-        return new Vm(config.vm().name(), kvm, vmFd, ram, vcpus, devices, buses, stopped);
+        return new Vm(config.vm().name(), kvm, vmFd, ram, guestRam.regions(), vcpus, devices, buses, stopped,
+                snapshotConfig != null ? snapshotConfig : new SnapshotConfig(String.valueOf(config.source()), "",
+                        config.vm().memoryBytes(), config.vm().vcpus()));
     }
 
     private static long ms(long nanos) {
@@ -146,7 +183,16 @@ final class VmBuilder implements AutoCloseable {
     }
 
     private RamRegion mapRam(long guestAddress, long size) {
-        AnonymousMemory mem = new AnonymousMemory(size);
+        HostMemory mem;
+        if (restoreFrom == null) {
+            mem = new AnonymousMemory(size);
+        } else {
+            MemoryIndex.Region saved = restoreFrom.memory().regions().stream()
+                    .filter(r -> r.guestAddress() == guestAddress && r.size() == size).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("snapshot has no RAM region at 0x"
+                            + Long.toHexString(guestAddress) + " of " + size + " bytes"));
+            mem = new FileBackedMemory(restoreDir.resolve(restoreFrom.memory().fileName()), saved.fileOffset(), size);
+        }
         ram.add(mem);
         slots.add(guestAddress, size, mem.hostAddress(), false);
         return new RamRegion(guestAddress, size, mem.hostAddress());
@@ -258,6 +304,55 @@ final class VmBuilder implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts the saved state back: the in-kernel PIT and irqchips, then each vCPU (CPUID as at
+     * boot, then its saved registers), then every device by id, and last the guest clock.
+     */
+    private void restoreState() throws VmException {
+        var vmState = restoreFrom.vm();
+        vmFd.setPit2(vmState.pit());
+        vmFd.setIrqChip(vmState.picMaster());
+        vmFd.setIrqChip(vmState.picSlave());
+        vmFd.setIrqChip(vmState.ioapic());
+        List<CpuidEntry> supported = kvm.supportedCpuid();
+        boolean tscDeadline = kvm.hasTscDeadlineTimer();
+        int count = config.vm().vcpus();
+        for (int i = 0; i < count; i++) {
+            VcpuFd vcpu = vmFd.createVcpu(i);
+            vcpus.add(vcpu);
+            vcpu.setCpuid(CpuidBuilder.forVcpu(supported, i, count, tscDeadline));
+            VcpuState saved = restoreFrom.vcpus().get(i);
+            int khz = vcpu.tscKhz();
+            if (saved.tscKhz() != 0 && Math.abs(khz - saved.tscKhz()) > saved.tscKhz() / 1000) {
+                log.warn("vCPU {}: TSC runs at {} kHz here, {} kHz when saved; guest timekeeping may drift", i, khz,
+                        saved.tscKhz());
+            }
+            VcpuStates.restore(vcpu, saved);
+        }
+        Map<String, ComponentState> states = new HashMap<>();
+        restoreFrom.devices().forEach(d -> states.put(d.id(), d));
+        for (Device d : devices) {
+            if (!(d instanceof Snapshottable s)) {
+                throw new VmException("device '" + d.id() + "' cannot be restored from a snapshot");
+            }
+            ComponentState st = states.remove(s.snapshotId());
+            if (st == null) {
+                throw new VmException("the snapshot has no state for device '" + s.snapshotId()
+                        + "' (the config no longer matches the snapshot)");
+            }
+            try {
+                s.restoreState(st);
+            } catch (Snapshottable.StateException e) {
+                throw new VmException("device '" + s.snapshotId() + "': " + e.getMessage(), e);
+            }
+        }
+        if (!states.isEmpty()) {
+            throw new VmException("the snapshot has state for device(s) " + states.keySet()
+                    + " that the config does not have");
+        }
+        vmFd.setClock(vmState.clockNanos());
+    }
+
     private void createVcpus(BootEntry entry) {
         List<CpuidEntry> supported = kvm.supportedCpuid();
         boolean tscDeadline = kvm.hasTscDeadlineTimer();
@@ -304,7 +399,7 @@ final class VmBuilder implements AutoCloseable {
         if (vmFd != null) {
             vmFd.close();
         }
-        ram.forEach(AnonymousMemory::close);
+        ram.forEach(HostMemory::close);
         if (kvm != null) {
             kvm.close();
         }

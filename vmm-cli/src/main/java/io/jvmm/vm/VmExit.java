@@ -9,5 +9,7 @@ public enum VmExit {
     /** The guest asked for a reset (reboot): keyboard controller, ACPI reset register, port 0xCF9. */
     RESET,
     /** A vCPU triple-faulted (KVM_EXIT_SHUTDOWN); on real hardware this resets the machine. */
-    TRIPLE_FAULT
+    TRIPLE_FAULT,
+    /** The VM was snapshotted on request and then stopped (--after-snapshot exit). */
+    SNAPSHOT_THEN_EXIT
 }

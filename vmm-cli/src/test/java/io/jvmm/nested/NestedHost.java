@@ -67,9 +67,17 @@ final class NestedHost {
      * plainly as a failed test: a flake is reported, never hidden.
      */
     static Result runInL1(Path scratch, int timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        return runInL1(scratch, timeoutSeconds, List.of(), command);
+    }
+
+    /** As {@link #runInL1(Path, int, List)}, with extra nested-run options (e.g. {@code --nvme IMG}). */
+    static Result runInL1(Path scratch, int timeoutSeconds, List<String> nestedRunOptions, List<String> command)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(repo().resolve("scripts/nested-run").toString(),
                 "--timeout", Integer.toString(timeoutSeconds), "--scratch", scratch.toString(),
-                "-e", "JVMM_TARGET=" + System.getProperty("jvmm.target", "target"), "--"));
+                "-e", "JVMM_TARGET=" + System.getProperty("jvmm.target", "target")));
+        cmd.addAll(nestedRunOptions);
+        cmd.add("--");
         cmd.addAll(command);
         Result r = exec(cmd, timeoutSeconds + 120);
         assertThat(r.exitCode())

@@ -1,5 +1,10 @@
 package io.jvmm.devices.legacy;
 
+import io.jvmm.snapshot.StateInput;
+import io.jvmm.snapshot.StateOutput;
+import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.BusRegion;
 import io.jvmm.spi.IrqLine;
 import io.jvmm.spi.PlatformDevice;
@@ -23,7 +28,8 @@ import java.util.Objects;
  * both set the SCI (GSI 9, level, active high) is asserted. The FADT must then leave the
  * PWR_BUTTON flag clear (a fixed-hardware power button).
  */
-public final class AcpiPmDevice implements PlatformDevice {
+public final class AcpiPmDevice implements PlatformDevice, Snapshottable {
+    private static final int STATE_VERSION = 1;
     private static final Logger log = LoggerFactory.getLogger(AcpiPmDevice.class);
 
     /** SLP_TYP for S5 (soft off); the DSDT's {@code \_S5} package must hold this value. */
@@ -163,6 +169,45 @@ public final class AcpiPmDevice implements PlatformDevice {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public String snapshotId() {
+        return id();
+    }
+
+    @Override
+    public synchronized ComponentState saveState() {
+        return new ComponentState(id(), STATE_VERSION, new StateOutput().u32(status).u32(enable).u32(control)
+                .toByteArray());
+    }
+
+    @Override
+    public synchronized void restoreState(ComponentState state) throws StateException {
+        StateInput in = stateInput(state, STATE_VERSION);
+        try {
+            int sts = in.u32();
+            int en = in.u32();
+            int cnt = in.u32();
+            in.end();
+            if ((sts & ~STS_BITS) != 0 || (en & ~EN_BITS) != 0 || (cnt & ~(CNT_STORED | SCI_EN)) != 0) {
+                throw new StateException(state.id() + ": PM1 registers out of range");
+            }
+            status = sts;
+            enable = en;
+            control = cnt;
+            updateSci();
+        } catch (SnapshotException e) {
+            throw new StateException(e.getMessage());
+        }
+    }
+
+    /** Reads a payload of this device's {@code VERSION}; errors name the device. */
+    private static StateInput stateInput(ComponentState state, int version) throws StateException {
+        if (state.version() != version) {
+            throw new StateException(state.id() + ": state version " + state.version() + ", this jvmm reads " + version);
+        }
+        return new StateInput(state.id(), state.payload());
     }
 
     @Override

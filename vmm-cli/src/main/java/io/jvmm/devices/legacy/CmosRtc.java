@@ -1,5 +1,10 @@
 package io.jvmm.devices.legacy;
 
+import io.jvmm.snapshot.StateInput;
+import io.jvmm.snapshot.StateOutput;
+import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.BusRegion;
 import io.jvmm.spi.PlatformDevice;
 import io.jvmm.vm.X86Layout;
@@ -29,7 +34,8 @@ import java.util.Objects;
  * from 1 MiB in KiB up to 64 MiB (0x17/0x18 and 0x30/0x31), memory from 16 MiB to 4 GiB in
  * 64 KiB units (0x34/0x35) and memory above 4 GiB in 64 KiB units (0x5B-0x5D).
  */
-public final class CmosRtc implements PlatformDevice {
+public final class CmosRtc implements PlatformDevice, Snapshottable {
+    private static final int STATE_VERSION = 1;
     private static final int INDEX = 0;
     private static final int DATA = 1;
     private static final int RAM_SIZE = 128;
@@ -273,6 +279,45 @@ public final class CmosRtc implements PlatformDevice {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public String snapshotId() {
+        return id();
+    }
+
+    /** CMOS RAM, the index register and the guest's offset from host time (so its clock keeps its setting). */
+    @Override
+    public synchronized ComponentState saveState() {
+        return new ComponentState(id(), STATE_VERSION, new StateOutput().bytes(ram).u8(index).u64(offsetSeconds)
+                .toByteArray());
+    }
+
+    @Override
+    public synchronized void restoreState(ComponentState state) throws StateException {
+        StateInput in = stateInput(state, STATE_VERSION);
+        try {
+            byte[] r = in.bytesExactly(RAM_SIZE);
+            int i = in.u8();
+            long offset = in.u64();
+            in.end();
+            if (i >= RAM_SIZE) {
+                throw new StateException(state.id() + ": CMOS index " + i);
+            }
+            System.arraycopy(r, 0, ram, 0, RAM_SIZE);
+            index = i;
+            offsetSeconds = offset;
+        } catch (SnapshotException e) {
+            throw new StateException(e.getMessage());
+        }
+    }
+
+    /** Reads a payload of this device's {@code VERSION}; errors name the device. */
+    private static StateInput stateInput(ComponentState state, int version) throws StateException {
+        if (state.version() != version) {
+            throw new StateException(state.id() + ": state version " + state.version() + ", this jvmm reads " + version);
+        }
+        return new StateInput(state.id(), state.payload());
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.jvmm.devices.legacy;
 
+import io.jvmm.snapshot.StateInput;
+import io.jvmm.snapshot.StateOutput;
+import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.BusRegion;
 import io.jvmm.spi.IrqLine;
 import io.jvmm.spi.PlatformDevice;
@@ -26,7 +31,8 @@ import java.util.Objects;
  * keyboard side, so Linux's aux loop test fails at once ("auxerr") instead of timing out,
  * and 0xA9 (aux interface test) answers 0x02, clock line stuck high: nothing connected.
  */
-public final class I8042 implements PlatformDevice {
+public final class I8042 implements PlatformDevice, Snapshottable {
+    private static final int STATE_VERSION = 1;
     private static final Logger log = LoggerFactory.getLogger(I8042.class);
 
     /** Offsets from the data port, the base of the first region. */
@@ -260,6 +266,51 @@ public final class I8042 implements PlatformDevice {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public String snapshotId() {
+        return id();
+    }
+
+    @Override
+    public synchronized ComponentState saveState() {
+        StateOutput out = new StateOutput().u8(commandByte).u32(awaitingDataFor).u8(lastOutput)
+                .bool(lastWriteWasCommand).bytes(output.toArray());
+        keyboard.save(out);
+        return new ComponentState(id(), STATE_VERSION, out.toByteArray());
+    }
+
+    @Override
+    public synchronized void restoreState(ComponentState state) throws StateException {
+        if (state.version() != STATE_VERSION) {
+            throw new StateException(state.id() + ": state version " + state.version() + ", this jvmm reads "
+                    + STATE_VERSION);
+        }
+        StateInput in = new StateInput(state.id(), state.payload());
+        try {
+            int ctr = in.u8();
+            int awaiting = in.u32();
+            int last = in.u8();
+            boolean wasCommand = in.bool();
+            byte[] queued = in.bytes(OUTPUT_QUEUE);
+            if (awaiting < -1 || awaiting > 0xff) {
+                throw in.bad("pending command " + awaiting);
+            }
+            keyboard.restore(in);
+            in.end();
+            commandByte = ctr;
+            awaitingDataFor = awaiting;
+            lastOutput = last;
+            lastWriteWasCommand = wasCommand;
+            output.clear();
+            for (byte b : queued) {
+                output.offer(b & 0xff);
+            }
+            updateIrq();
+        } catch (SnapshotException e) {
+            throw new StateException(e.getMessage());
+        }
     }
 
     @Override

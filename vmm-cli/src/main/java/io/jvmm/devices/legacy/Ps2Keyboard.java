@@ -40,6 +40,31 @@ final class Ps2Keyboard {
         return answer;
     }
 
+    void save(io.jvmm.snapshot.StateOutput out) {
+        out.u32(awaitingParameterFor).u8(scancodeSet).bool(scanning).u32(lastAnswer.length);
+        for (int b : lastAnswer) {
+            out.u8(b);
+        }
+    }
+
+    void restore(io.jvmm.snapshot.StateInput in) throws io.jvmm.snapshot.SnapshotException {
+        int awaiting = in.u32();
+        int set = in.u8();
+        boolean scan = in.bool();
+        int n = in.u32();
+        if (awaiting < -1 || awaiting > 0xff || set < 1 || set > 3 || n < 0 || n > 8) {
+            throw in.bad("keyboard state out of range");
+        }
+        int[] answer = new int[n];
+        for (int i = 0; i < n; i++) {
+            answer[i] = in.u8();
+        }
+        awaitingParameterFor = awaiting;
+        scancodeSet = set;
+        scanning = scan;
+        lastAnswer = answer;
+    }
+
     boolean scanning() {
         return scanning;
     }

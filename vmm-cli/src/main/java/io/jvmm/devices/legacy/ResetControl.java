@@ -1,5 +1,10 @@
 package io.jvmm.devices.legacy;
 
+import io.jvmm.snapshot.StateInput;
+import io.jvmm.snapshot.StateOutput;
+import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.BusRegion;
 import io.jvmm.spi.PlatformDevice;
 import io.jvmm.vm.X86Layout;
@@ -19,7 +24,8 @@ import java.util.Objects;
  * (0xCF8-0xCFB), where dword accesses belong to the configuration mechanism (PCI Local Bus
  * 3.0, 3.2.2.3.2), so {@code io.jvmm.pci.PciConfigIo} claims 0xCF8 and 0xCFA-0xCFF around it.
  */
-public final class ResetControl implements PlatformDevice {
+public final class ResetControl implements PlatformDevice, Snapshottable {
+    private static final int STATE_VERSION = 1;
     private static final Logger log = LoggerFactory.getLogger(ResetControl.class);
     private static final int RST_CPU = 0x04;
     private static final int STORED = 0x0a;
@@ -69,6 +75,39 @@ public final class ResetControl implements PlatformDevice {
 
     @Override
     public void close() {
+    }
+
+    @Override
+    public String snapshotId() {
+        return id();
+    }
+
+    @Override
+    public synchronized ComponentState saveState() {
+        return new ComponentState(id(), STATE_VERSION, new StateOutput().u8(value).toByteArray());
+    }
+
+    @Override
+    public synchronized void restoreState(ComponentState state) throws StateException {
+        StateInput in = stateInput(state, STATE_VERSION);
+        try {
+            int v = in.u8();
+            in.end();
+            if ((v & ~STORED) != 0) {
+                throw new StateException(state.id() + ": reset control value 0x" + Integer.toHexString(v));
+            }
+            value = v;
+        } catch (SnapshotException e) {
+            throw new StateException(e.getMessage());
+        }
+    }
+
+    /** Reads a payload of this device's {@code VERSION}; errors name the device. */
+    private static StateInput stateInput(ComponentState state, int version) throws StateException {
+        if (state.version() != version) {
+            throw new StateException(state.id() + ": state version " + state.version() + ", this jvmm reads " + version);
+        }
+        return new StateInput(state.id(), state.payload());
     }
 
     @Override

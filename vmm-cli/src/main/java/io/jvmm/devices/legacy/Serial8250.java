@@ -1,5 +1,10 @@
 package io.jvmm.devices.legacy;
 
+import io.jvmm.snapshot.StateInput;
+import io.jvmm.snapshot.StateOutput;
+import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.BusRegion;
 import io.jvmm.spi.IrqLine;
 import io.jvmm.spi.PlatformDevice;
@@ -38,7 +43,8 @@ import java.util.Objects;
  * loopback test sees MCR's RTS and OUT2 as CTS and DCD in MSR, IIR bits 7:6 read 11 with
  * FIFOs enabled, and no EFR, 64-byte FIFO or UUE bit exists.
  */
-public final class Serial8250 implements PlatformDevice {
+public final class Serial8250 implements PlatformDevice, Snapshottable {
+    private static final int STATE_VERSION = 1;
     private static final Logger log = LoggerFactory.getLogger(Serial8250.class);
 
     /** Bytes the RX FIFO holds in FIFO mode (1 in 16450 mode, datasheet "FIFO Interrupt Mode Operation"). */
@@ -488,6 +494,40 @@ public final class Serial8250 implements PlatformDevice {
         }
         updateIrq();
         notifyAll();
+    }
+
+    @Override
+    public String snapshotId() {
+        return id;
+    }
+
+    @Override
+    public ComponentState saveState() {
+        SerialState s = state();
+        return new ComponentState(id, STATE_VERSION, new StateOutput().u8(s.divisorLow()).u8(s.divisorHigh()).u8(s.ier())
+                .u8(s.fcr()).u8(s.lcr()).u8(s.mcr()).u8(s.lineErrors()).u8(s.modemDeltas()).u8(s.scratch())
+                .u8(s.lastReceived()).bool(s.thrInterruptPending()).bytes(s.rxFifo()).toByteArray());
+    }
+
+    @Override
+    public void restoreState(ComponentState state) throws StateException {
+        StateInput in = stateInput(state, STATE_VERSION);
+        try {
+            SerialState s = new SerialState(in.u8(), in.u8(), in.u8(), in.u8(), in.u8(), in.u8(), in.u8(), in.u8(),
+                    in.u8(), in.u8(), in.bool(), in.bytes(RX_FIFO_SIZE));
+            in.end();
+            restore(s);
+        } catch (SnapshotException | IllegalArgumentException e) {
+            throw new StateException(e.getMessage());
+        }
+    }
+
+    /** Reads a payload of this device's {@code VERSION}; errors name the device. */
+    private static StateInput stateInput(ComponentState state, int version) throws StateException {
+        if (state.version() != version) {
+            throw new StateException(state.id() + ": state version " + state.version() + ", this jvmm reads " + version);
+        }
+        return new StateInput(state.id(), state.payload());
     }
 
     /** Wakes a waiting {@link #enqueueInput} (which then drops its input) and flushes the sink. */

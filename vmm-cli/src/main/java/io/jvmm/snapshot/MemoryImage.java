@@ -1,0 +1,131 @@
+package io.jvmm.snapshot;
+
+import com.sun.jna.Pointer;
+import io.jvmm.spi.RamRegion;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Guest memory as a sparse file: the RAM regions end to end, only pages that are not all
+ * zeros written (found by scanning 4 KiB pages; mincore or SEEK_DATA would miss pages the
+ * guest touched back to zero and say nothing about a restored VM's file-backed pages). Holes
+ * read as zeros, so the file maps back as guest RAM directly.
+ */
+public final class MemoryImage {
+    public static final String FILE = "memory.bin";
+    private static final int PAGE = 4096;
+    private static final int CHUNK = 64 << 20;
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE);
+
+    private MemoryImage() {
+    }
+
+    /** Writes {@code regions} (paused guest RAM) to {@code dir}/memory.bin and returns its index. */
+    public static MemoryIndex write(List<RamRegion> regions, Path dir, SnapshotProgress progress) throws IOException {
+        long total = regions.stream().mapToLong(RamRegion::size).sum();
+        Path tmp = dir.resolve(FILE + ".tmp");
+        Files.deleteIfExists(tmp);
+        List<MemoryIndex.Region> index = new ArrayList<>();
+        List<MemoryIndex.Extent> extents = new ArrayList<>();
+        CRC32C crc = new CRC32C();
+        try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
+            raf.setLength(total);
+            FileChannel ch = raf.getChannel();
+            long fileOffset = 0;
+            long done = 0;
+            for (RamRegion r : regions) {
+                index.add(new MemoryIndex.Region(r.guestAddress(), r.size(), fileOffset));
+                long runStart = -1;
+                for (long at = 0; at < r.size(); at += CHUNK) {
+                    int len = (int) Math.min(CHUNK, r.size() - at);
+                    ByteBuffer chunk = new Pointer(r.hostAddress() + at).getByteBuffer(0, len);
+                    for (int p = 0; p < len; p += PAGE) {
+                        boolean zero = chunk.slice(p, PAGE).mismatch(ZERO_PAGE.duplicate()) == -1;
+                        long pageOffset = at + p;
+                        if (!zero && runStart < 0) {
+                            runStart = pageOffset;
+                        } else if (zero && runStart >= 0) {
+                            flush(r, ch, fileOffset, runStart, pageOffset, extents, crc);
+                            runStart = -1;
+                        }
+                    }
+                    done += len;
+                    progress.update("memory", done, total);
+                }
+                if (runStart >= 0) {
+                    flush(r, ch, fileOffset, runStart, r.size(), extents, crc);
+                }
+                fileOffset += r.size();
+            }
+            ch.force(false);
+        }
+        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new MemoryIndex(FILE, index, extents, (int) crc.getValue());
+    }
+
+    private static void flush(RamRegion r, FileChannel ch, long regionFileOffset, long from, long to,
+                              List<MemoryIndex.Extent> extents, CRC32C crc) throws IOException {
+        for (long at = from; at < to; at += CHUNK) {
+            int len = (int) Math.min(CHUNK, to - at);
+            ByteBuffer data = new Pointer(r.hostAddress() + at).getByteBuffer(0, len);
+            crc.update(data.duplicate());
+            long pos = regionFileOffset + at;
+            while (data.hasRemaining()) {
+                pos += ch.write(data, pos);
+            }
+        }
+        extents.add(new MemoryIndex.Extent(regionFileOffset + from, to - from));
+    }
+
+    /**
+     * Checks the memory file against its index: its size, and the CRC32C of the data extents
+     * (cost proportional to the data the guest had, not to its memory size).
+     */
+    public static void verify(Path dir, MemoryIndex index, SnapshotProgress progress) throws SnapshotException {
+        Path file = dir.resolve(index.fileName());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() != index.fileSize()) {
+                throw new SnapshotException(file + ": " + ch.size() + " bytes, expected " + index.fileSize()
+                        + " (truncated or not this snapshot's memory)");
+            }
+            CRC32C crc = new CRC32C();
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            long total = index.dataBytes();
+            long done = 0;
+            for (MemoryIndex.Extent e : index.extents()) {
+                long pos = e.offset();
+                long end = e.offset() + e.length();
+                while (pos < end) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
+                    int n = ch.read(buf, pos);
+                    if (n < 0) {
+                        throw new SnapshotException(file + ": truncated");
+                    }
+                    buf.flip();
+                    crc.update(buf);
+                    pos += n;
+                    done += n;
+                }
+                progress.update("memory check", done, total);
+            }
+            if ((int) crc.getValue() != index.crc32c()) {
+                throw new SnapshotException(file + ": checksum mismatch (guest memory is corrupted)");
+            }
+        } catch (NoSuchFileException e) {
+            throw new SnapshotException(file + ": missing (the snapshot's guest memory)");
+        } catch (IOException e) {
+            throw new SnapshotException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.jvmm.nested;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 5: a guest that prints a counter every 100 ms is paused, resumed, snapshotted,
+ * killed and restored in a new jvmm process; broken snapshots are refused. One L1 run does
+ * it all (driver script below); the tests check what it left behind.
+ */
+@Tag("nested")
+class SnapshotNestedIT {
+    private static final String GUEST_SCRIPT = """
+            i=0
+            while true; do echo "COUNT $i"; i=$((i+1)); usleep 100000 2>/dev/null || sleep 0.1; done
+            """;
+    private static final Pattern COUNT = Pattern.compile("(?m)^COUNT (\\d+)\\r?$");
+    private static Path dir;
+    private static NestedHost.Result l1;
+
+    @BeforeAll
+    static void runInL1() throws IOException, InterruptedException {
+        Path repo = NestedHost.repo();
+        dir = Files.createDirectories(NestedHost.workDir("snapshot"));
+        try (var old = Files.list(dir)) {
+            for (Path p : old.toList()) {
+                if (!Files.isDirectory(p)) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
+        Path kernel = dir.resolve("vmlinuz");
+        Files.copy(assets.resolve("vmlinuz"), kernel);
+        Path initrd = NestedHost.initrdWithScript(assets, dir.resolve("initrd-count.cpio.gz"), GUEST_SCRIPT);
+        Files.writeString(dir.resolve("vm.toml"), """
+                [vm]
+                name = "counter"
+                memory = "256M"
+                vcpus = 2
+
+                [boot]
+                kernel = "%s"
+                initramfs = "%s"
+                cmdline = "console=ttyS0 reboot=k panic=-1 quiet"
+
+                [serial]
+                mode = "file"
+                path = "serial.log"
+                """.formatted(kernel, initrd));
+        String d = dir.toString();
+        String driver = """
+                #!/bin/sh
+                D='%s'
+                cd '%s'
+                rm -rf "$D"/snap* "$D"/*.log "$D"/*.out
+                # Control FIFOs live in L1's tmpfs: a FIFO on the 9p scratch share carries nothing.
+                C=$(mktemp -d /tmp/jvmm-ctl.XXXXXX)
+                PID=
+                # ctl FIFO COMMAND: a FIFO write blocks while nobody reads it, so bound it.
+                ctl() { timeout 60 sh -c 'echo "$2" > "$1"' _ "$1" "$2" || echo "DRIVER control write timed out: $2"; }
+                # waitfor FILE PATTERN TRIES: gives up early when the jvmm being watched has exited.
+                waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
+                  [ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null && return 1; sleep 0.2; done; }
+                count() { grep -c '^COUNT' "$1" 2>/dev/null || echo 0; }
+                bin/jvmm run --control "$C/ctl" "$D/vm.toml" > "$D/run.out" 2>&1 &
+                PID=$!
+                waitfor "$D/serial.log" '^COUNT 30' 1500 || echo "DRIVER no counter"
+                ctl "$C/ctl" pause; waitfor "$D/run.out" 'jvmm: paused' 100
+                a=$(count "$D/serial.log"); sleep 3; b=$(count "$D/serial.log")
+                echo "paused_before=$a paused_after=$b" > "$D/pause.txt"
+                ctl "$C/ctl" resume; waitfor "$D/run.out" 'jvmm: resumed' 100
+                sleep 2
+                echo "resumed_after=$(count "$D/serial.log")" >> "$D/pause.txt"
+                ctl "$C/ctl" "snapshot-exit $D/snap"
+                wait $PID; echo $? > "$D/run.exit"; PID=
+                cp -r "$D/snap" "$D/snap-corrupt"
+                printf 'X' | dd of="$D/snap-corrupt/state.bin" bs=1 seek=300 conv=notrunc 2>/dev/null
+                cp -r "$D/snap" "$D/snap-truncated"
+                sz=$(stat -c %%s "$D/snap/state.bin"); truncate -s $((sz - 100)) "$D/snap-truncated/state.bin"
+                for k in corrupt truncated; do
+                  timeout 120 bin/jvmm restore --serial-file "$D/$k.log" "$D/snap-$k" > "$D/$k.out" 2>&1; echo $? > "$D/$k.exit"
+                done
+                mv "$D/vmlinuz" "$D/vmlinuz.away"
+                timeout 120 bin/jvmm restore --serial-file "$D/nokernel.log" "$D/snap" > "$D/nokernel.out" 2>&1; echo $? > "$D/nokernel.exit"
+                mv "$D/vmlinuz.away" "$D/vmlinuz"
+                t0=$(date +%%s%%N)
+                bin/jvmm restore --serial-file "$D/restored.log" --control "$C/ctl2" "$D/snap" > "$D/restore.out" 2>&1 &
+                PID=$!
+                waitfor "$D/restored.log" '^COUNT' 1500; t1=$(date +%%s%%N)
+                echo "restore_to_first_line_ms=$(( (t1 - t0) / 1000000 ))" > "$D/restore.txt"
+                sleep 3
+                ctl "$C/ctl2" stop; wait $PID; echo $? > "$D/restore.exit"
+                du -k "$D/snap/memory.bin" "$D/snap/state.bin" >> "$D/restore.txt"
+                """.formatted(d, repo);
+        Path script = dir.resolve("driver.sh");
+        Files.writeString(script, driver);
+        l1 = NestedHost.runInL1(dir, 900, List.of("sh", script.toString()));
+    }
+
+    private static String read(String name) throws IOException {
+        Path f = dir.resolve(name);
+        return Files.exists(f) ? Files.readString(f).replace("\r", "") : "";
+    }
+
+    private static List<Integer> counts(String log) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        Matcher m = COUNT.matcher(read(log));
+        while (m.find()) {
+            out.add(Integer.parseInt(m.group(1)));
+        }
+        return out;
+    }
+
+    private static String describe() throws IOException {
+        return "run.out:\n" + read("run.out") + "\npause.txt: " + read("pause.txt") + "\nrestore.out:\n"
+                + read("restore.out") + "\nL1:\n" + l1.output();
+    }
+
+    private static Map<String, Integer> pauseNumbers() throws IOException {
+        Map<String, Integer> m = new java.util.HashMap<>();
+        Matcher x = Pattern.compile("(\\w+)=(\\d+)").matcher(read("pause.txt"));
+        while (x.find()) {
+            m.put(x.group(1), Integer.parseInt(x.group(2)));
+        }
+        return m;
+    }
+
+    @Test
+    void pauseStopsTheCounterForThreeSecondsAndResumeContinuesWithTheNextNumber() throws IOException {
+        Map<String, Integer> p = pauseNumbers();
+        assertThat(p).as(describe()).containsKeys("paused_before", "paused_after", "resumed_after");
+        assertThat(p.get("paused_after")).as(describe()).isEqualTo(p.get("paused_before"));
+        assertThat(p.get("resumed_after")).as(describe()).isGreaterThan(p.get("paused_after"));
+        List<Integer> c = counts("serial.log");
+        for (int i = 0; i < c.size(); i++) {
+            assertThat(c.get(i)).as("counter sequence " + c + "\n" + describe()).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void snapshotExitEndsJvmmWithZero() throws IOException {
+        assertThat(read("run.exit").strip()).as(describe()).isEqualTo("0");
+        assertThat(read("run.out")).as(describe()).contains("snapshot written to");
+        assertThat(dir.resolve("snap/state.bin")).exists();
+    }
+
+    @Test
+    void restoreInANewProcessContinuesTheCounter() throws IOException {
+        List<Integer> before = counts("serial.log");
+        List<Integer> after = counts("restored.log");
+        assertThat(before).as(describe()).isNotEmpty();
+        assertThat(after).as(describe()).isNotEmpty();
+        int last = before.get(before.size() - 1);
+        assertThat(after.get(0)).as("first line after restore; last before: " + last + "\n" + describe())
+                .isBetween(last, last + 2);
+        assertThat(read("restore.exit").strip()).as(describe()).isEqualTo("0");
+    }
+
+    @Test
+    void corruptedSnapshotIsOneClearErrorAndNothingRuns() throws IOException {
+        assertBadSnapshot("corrupt", "checksum mismatch");
+    }
+
+    @Test
+    void truncatedSnapshotIsOneClearErrorAndNothingRuns() throws IOException {
+        assertBadSnapshot("truncated", "truncated");
+    }
+
+    @Test
+    void missingKernelIsOneClearErrorAndNothingRuns() throws IOException {
+        assertBadSnapshot("nokernel", "kernel");
+    }
+
+    private static void assertBadSnapshot(String name, String message) throws IOException {
+        String out = read(name + ".out");
+        assertThat(read(name + ".exit").strip()).as(out).isEqualTo("4");
+        assertThat(out.strip().lines().count()).as(out).isEqualTo(1);
+        assertThat(out).as(out).contains("cannot restore").contains(message);
+        assertThat(Files.exists(dir.resolve(name + ".log"))).as("serial log of " + name).isFalse();
+    }
+}
