@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
-        subcommands = {RunCommand.class, RestoreCommand.class, CheckCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, RestoreCommand.class, io.jvmm.shell.ShellCommand.class, CheckCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class},
         description = {
             "A virtual machine monitor for Linux/KVM: boots a Linux guest described by a TOML config file. "
                     + "The guest's serial console is on this terminal by default; Ctrl-A x stops the VM.",
@@ -24,12 +24,14 @@ import picocli.CommandLine.Spec;
             "  jvmm run --serial-file boot.log vm.toml  serial output to a file instead",
             "  jvmm run --snapshot-on-signal snap vm.toml  kill -USR1 PID writes a snapshot",
             "  jvmm restore snap                        run the VM from that snapshot",
+            "  jvmm shell vm.toml                       interactive: pause, snapshot, console, ...",
             "  jvmm check vm.toml                       validate a config, no KVM needed",
             "  jvmm plugins                             list the device types you can use",
             "  jvmm help run                            the options of one command",
             "",
             "Environment:",
             "  JVMM_PLUGIN_PATH  ':'-separated directories of extra plugin jars",
+            "  JVMM_HISTORY      the shell's history file (default ~/.jvmm_history)",
         })
 public final class JvmmCommand implements Callable<Integer> {
     @Spec
@@ -61,6 +63,6 @@ public final class JvmmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: run, restore, check or plugins");
+        throw new ParameterException(spec.commandLine(), "missing command: run, restore, shell, check or plugins");
     }
 }

@@ -1,0 +1,196 @@
+package io.jvmm.shell;
+
+import io.jvmm.config.ConfigLoader;
+import io.jvmm.config.VmConfig;
+import io.jvmm.plugin.DeviceCheck;
+import io.jvmm.plugin.PluginRegistry;
+import io.jvmm.snapshot.SnapshotProgress;
+import io.jvmm.vm.VmControl;
+import io.jvmm.vm.VmExit;
+import io.jvmm.vm.VmLauncher;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The shell's one VM at a time: started in the background through {@link VmLauncher} (its
+ * {@link VmLauncher#run} blocks on a "jvmm-vm" thread), controlled through its
+ * {@link VmControl}, its serial port on a {@link ShellConsole}.
+ */
+final class Session implements AutoCloseable {
+    private static final long START_MILLIS = 10_000;
+
+    /** Loads the plugins once, when the first VM is started. */
+    interface Plugins {
+        PluginRegistry get() throws Exception;
+    }
+
+    /** How a VM is run to its end on the VM thread; {@code onStart} gets its control. */
+    interface Launch {
+        VmExit run(Consumer<VmControl> onStart) throws Exception;
+    }
+
+    /** The current (or last) VM. */
+    record Running(VmControl control, ShellConsole console, CompletableFuture<VmExit> exit) {
+        boolean alive() {
+            return !exit.isDone() && control.state() != VmControl.State.STOPPED;
+        }
+    }
+
+    private final Plugins pluginLoader;
+    private volatile Consumer<String> notices;
+    private PluginRegistry plugins;
+    private volatile Running current;
+
+    Session(Plugins plugins, Consumer<String> notices) {
+        this.pluginLoader = plugins;
+        this.notices = notices;
+    }
+
+    /** Where "the VM ended" lines go (the prompt's printAbove in an interactive shell). */
+    void notices(Consumer<String> sink) {
+        this.notices = sink;
+    }
+
+    /** The VM if one is running or paused. */
+    Optional<Running> vm() {
+        Running r = current;
+        return r != null && r.alive() ? Optional.of(r) : Optional.empty();
+    }
+
+    /** The last VM, running or not (for {@code log} after it ended). */
+    Optional<Running> last() {
+        return Optional.ofNullable(current);
+    }
+
+    Running require() {
+        return vm().orElseThrow(() -> new ShellException("no VM is running: 'boot CONFIG' or 'restore DIR' starts one"));
+    }
+
+    List<String> deviceIds() {
+        return vm().map(r -> r.control().info().devices().stream().map(VmControl.DeviceInfo::id).toList())
+                .orElse(List.of());
+    }
+
+    private void requireNone() {
+        if (vm().isPresent()) {
+            throw new ShellException("a VM is already running (one at a time): 'shutdown' or 'shutdown --force' first");
+        }
+    }
+
+    private PluginRegistry plugins() throws Exception {
+        if (plugins == null) {
+            plugins = pluginLoader.get();
+        }
+        return plugins;
+    }
+
+    /** Checks and boots {@code config}; returns once its vCPUs run. The config's [serial] is replaced by the shell's buffer. */
+    Running boot(Path config) throws Exception {
+        requireNone();
+        VmConfig vm = ConfigLoader.load(config);
+        PluginRegistry p = plugins();
+        DeviceCheck.checkTypes(vm, p);
+        ShellConsole console = new ShellConsole();
+        return start(console, onStart -> new VmLauncher(vm, p, console).run(onStart));
+    }
+
+    /** Checks the snapshot in {@code dir} completely, then runs the VM from it. */
+    Running restore(Path dir, SnapshotProgress progress) throws Exception {
+        requireNone();
+        VmLauncher.Restorable snap = VmLauncher.check(dir, progress);
+        PluginRegistry p = plugins();
+        DeviceCheck.checkTypes(snap.config(), p);
+        ShellConsole console = new ShellConsole();
+        return start(console, onStart -> VmLauncher.restore(snap, snap.config(), p, console, onStart));
+    }
+
+    /** Runs {@code launch} on a VM thread and waits until the VM has left CREATED (or failed). */
+    Running start(ShellConsole console, Launch launch) throws Exception {
+        CompletableFuture<VmControl> started = new CompletableFuture<>();
+        CompletableFuture<VmExit> exit = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                exit.complete(launch.run(started::complete));
+            } catch (Throwable e) {
+                exit.completeExceptionally(e);
+                started.completeExceptionally(e);
+            } finally {
+                console.close();
+            }
+        }, "jvmm-vm");
+        t.setDaemon(true);
+        t.start();
+        VmControl control;
+        try {
+            control = started.get(START_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        // onStart runs just before the vCPUs start: wait for RUNNING so "boot; pause" works.
+        long deadline = System.nanoTime() + START_MILLIS * 1_000_000;
+        while (control.state() == VmControl.State.CREATED && !exit.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Running r = new Running(control, console, exit);
+        current = r;
+        exit.whenComplete((how, failure) -> notices.accept(failure == null ? ended(how)
+                : "jvmm: the VM failed: " + (failure.getMessage() == null ? failure.toString() : failure.getMessage())));
+        if (exit.isCompletedExceptionally()) {
+            try {
+                exit.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+        }
+        return r;
+    }
+
+    /** Adopts a VM controlled from elsewhere (tests: a fake {@link VmControl}). */
+    Running adopt(VmControl control, ShellConsole console) {
+        Running r = new Running(control, console, new CompletableFuture<>());
+        current = r;
+        return r;
+    }
+
+    /** Waits until the VM has ended; false on timeout. */
+    boolean awaitEnd(Running r, long millis) throws InterruptedException {
+        try {
+            r.exit().get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        }
+    }
+
+    static String ended(VmExit how) {
+        return switch (how) {
+            case POWER_OFF -> "jvmm: guest powered off";
+            case STOPPED_BY_USER -> "jvmm: VM stopped";
+            case RESET -> "jvmm: guest reset (reboot); 'boot' starts it again";
+            case TRIPLE_FAULT -> "jvmm: guest triple-faulted (treated as reset)";
+            case SNAPSHOT_THEN_EXIT -> "jvmm: snapshot taken; VM stopped";
+        };
+    }
+
+    /** Stops the VM, if any, and waits a moment for it to end. */
+    @Override
+    public void close() {
+        Running r = current;
+        if (r != null && r.alive()) {
+            r.control().requestShutdown(true);
+            try {
+                awaitEnd(r, 3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
