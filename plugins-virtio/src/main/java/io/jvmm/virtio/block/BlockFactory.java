@@ -1,0 +1,34 @@
+package io.jvmm.virtio.block;
+
+import io.jvmm.spi.Device;
+import io.jvmm.spi.DeviceConfig;
+import io.jvmm.spi.DeviceContext;
+import io.jvmm.spi.DeviceException;
+import io.jvmm.spi.DeviceFactory;
+import io.jvmm.virtio.pci.VirtioPciDevice;
+
+/** Device type {@code virtio-blk}: a raw disk image as a virtio block device. See {@link BlockConfig}. */
+public final class BlockFactory implements DeviceFactory {
+    @Override
+    public String type() {
+        return "virtio-blk";
+    }
+
+    @Override
+    public String description() {
+        return "virtio block device on a raw image file (readonly, serial, queues, direct I/O, discard)";
+    }
+
+    @Override
+    public Device create(DeviceConfig config, DeviceContext context) throws DeviceException {
+        BlockConfig settings = BlockConfig.from(config);
+        DiskImage image = DiskImage.open(settings.path(), settings.readOnly(), settings.direct());
+        try {
+            VirtioBlock.warnIfPartialSector(config.id(), image);
+            return new VirtioPciDevice(config.id(), new VirtioBlock(config.id(), image, settings), context);
+        } catch (RuntimeException e) {
+            image.close();
+            throw e;
+        }
+    }
+}
