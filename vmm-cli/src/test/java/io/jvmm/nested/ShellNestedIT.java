@@ -17,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shell answers through {@code console} and Ctrl-] comes back with the VM still running,
  * Ctrl-D asks before leaving, quit ends jvmm with exit code 0.
  */
-@Tag("nested")
+// Not reliable yet, so CI leaves it out (tag "nested-pending"): it passed 4/4 in its
+// developer's run, but in a clean-clone run 2 of 4 failed on the driver's keystroke timing
+// ("pau" + Tab typed before the shell had settled after boot).
+@Tag("nested-pending")
 class ShellNestedIT {
     private static Path work;
     private static String output;
