@@ -23,6 +23,8 @@ final class NestedHost {
     }
 
     static final int TIMEOUT_EXIT = 124;
+    /** nested-run's status when L1's kernel reported a CPU stuck for a minute (an L1 lockup). */
+    static final int LOCKUP_EXIT = 126;
     static final int SETUP_FAILED_EXIT = 125;
 
     private NestedHost() {
@@ -80,6 +82,16 @@ final class NestedHost {
         cmd.add("--");
         cmd.addAll(command);
         Result r = exec(cmd, timeoutSeconds + 120);
+        if (r.exitCode() == LOCKUP_EXIT) {
+            // The emulated L1 itself locked up (HOST-FACTS): not our code's doing, and it did not
+            // repeat in later runs. Say so in the test output and run the whole thing once more.
+            System.out.println("FLAKE: the nested host locked up (nested-run exit 126); running the scenario once more");
+            Result again = exec(cmd, timeoutSeconds + 120);
+            // Only the second run's output counts (the first is in the log above): results are parsed from it.
+            r = new Result(again.exitCode(), "[FLAKE: L1 locked up in a first run, whose output is above]\n" + again.output());
+        }
+        assertThat(r.exitCode()).as("nested host LOCKED UP twice (emulated-CPU flake, reported, not hidden):%n%s", r.output())
+                .isNotEqualTo(LOCKUP_EXIT);
         assertThat(r.exitCode())
                 .as("nested host TIMED OUT after %d s (L1 hung or was too slow; flake reported, not hidden):%n%s",
                         timeoutSeconds, r.output())
