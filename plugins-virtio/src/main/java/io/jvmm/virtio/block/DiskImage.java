@@ -21,6 +21,7 @@ import java.nio.file.Path;
  */
 final class DiskImage implements AutoCloseable {
     static final int SECTOR = 512;
+    private static final System.Logger LOG = System.getLogger(DiskImage.class.getName());
     private static final int DIRECT_ALIGN = 512;
     /** A zero buffer for WRITE_ZEROES where the file system cannot zero a range itself. */
     private static final int ZERO_CHUNK = 1 << 20;
@@ -176,11 +177,14 @@ final class DiskImage implements AutoCloseable {
     }
 
     /**
-     * Deallocates a range (VIRTIO_BLK_T_DISCARD). Discard is a hint: where the file system
-     * cannot punch holes nothing is done, rather than spending time writing zeroes.
+     * Deallocates a range (VIRTIO_BLK_T_DISCARD) by punching a hole. Where the file system
+     * cannot (9p, some FUSE file systems), the range is zeroed by hand instead, so discarded
+     * data is gone either way; that costs a write of the whole range.
      */
     void discard(long offset, long length) throws IOException {
-        punchHole(offset, length);
+        if (!punchHole(offset, length)) {
+            writeZeroes(offset, length, false);
+        }
     }
 
     /**
@@ -217,6 +221,8 @@ final class DiskImage implements AutoCloseable {
         } catch (LastErrorException e) {
             if (unsupported(e)) {
                 canPunchHole = false;
+                LOG.log(System.Logger.Level.INFO, "{0}: the file system cannot punch holes; discards and "
+                        + "write-zeroes write zeroes instead", path);
                 return false;
             }
             throw new IOException("fallocate(PUNCH_HOLE): " + LibC.strerror(e.getErrorCode()), e);
