@@ -126,11 +126,20 @@ final class Session implements AutoCloseable {
         }, "jvmm-vm");
         t.setDaemon(true);
         t.start();
-        VmControl control;
-        try {
-            control = started.get(START_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
+        VmControl control = null;
+        // Building a VM has no unbounded wait, but on a loaded or emulated host it can take
+        // longer than any fixed limit (a restore also reads the whole snapshot): keep waiting,
+        // and say so, rather than give up and leave a VM starting behind the shell's back.
+        long waitedMillis = 0;
+        while (control == null) {
+            try {
+                control = started.get(START_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            } catch (TimeoutException e) {
+                waitedMillis += START_MILLIS;
+                notices.accept("jvmm: still starting the VM (" + waitedMillis / 1000 + " s so far)...");
+            }
         }
         // onStart runs just before the vCPUs start: wait for RUNNING so "boot; pause" works.
         long deadline = System.nanoTime() + START_MILLIS * 1_000_000;

@@ -17,10 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shell answers through {@code console} and Ctrl-] comes back with the VM still running,
  * Ctrl-D asks before leaving, quit ends jvmm with exit code 0.
  */
-// Not reliable yet, so CI leaves it out (tag "nested-pending"): it passed 4/4 in its
-// developer's run, but in a clean-clone run 2 of 4 failed on the driver's keystroke timing
-// ("pau" + Tab typed before the shell had settled after boot).
-@Tag("nested-pending")
+@Tag("nested")
 class ShellNestedIT {
     private static Path work;
     private static String output;
@@ -65,9 +62,12 @@ class ShellNestedIT {
                 wait_for() { for i in $(seq "$2"); do grep -aq -- "$1" "$w/pty.out" 2>/dev/null && return 0; sleep 0.5; done
                              echo "timed out waiting for: $1" >> "$w/steps"; return 1; }
                 step() { echo "$1" >> "$w/steps"; }
-                wait_for 'shellvm (running)> ' 120 && step prompt
-                sleep 1
-                printf 'pau\\t' >&3; sleep 1; printf '\\r' >&3
+                wait_for 'shellvm (running)> ' 240 && step prompt
+                printf 'pau' >&3
+                wait_for '> pau' 40 && step typed
+                printf '\\t' >&3
+                wait_for '> pause' 40 && step completed
+                printf '\\r' >&3
                 wait_for 'jvmm: paused' 40 && step paused
                 printf 'info\\r' >&3
                 wait_for 'state:   PAUSED' 40 && step info
