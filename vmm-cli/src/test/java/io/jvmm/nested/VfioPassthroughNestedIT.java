@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nested-run --nvme, binds it to vfio-pci) to an L2 Debian cloud kernel under jvmm. One L1 boot
  * runs the same VM three times in a row: twice with MSI-X (the second run proves the device was
  * released cleanly and sees the first run's write) and once with the guest's MSI turned off
- * (pci=nomsi), so the controller works through INTx. Each run writes its own pattern, which the
+ * (pci=nomsi), so the controller works through INTx. A fourth run adds a virtio-blk disk beside
+ * the passed-through NVMe: both must work in one VM. Each run writes its own pattern, which the
  * test reads back from the image file after L1 has exited.
  */
 @Tag("nested")
@@ -31,6 +32,10 @@ class VfioPassthroughNestedIT {
     /** Run N writes a 4 KiB block of its pattern at PATTERN_BASE + N * 4 KiB. */
     static final long PATTERN_BASE = 4L << 20;
     private static final String BASE_CMDLINE = "console=ttyS0 reboot=k panic=-1 quiet jvmm.end=poweroff";
+    /** The virtio disk of run 4: a marker at sector 8, the guest's pattern goes to 4 KiB block 16. */
+    static final String VIRTIO_MARKER = "JVMM-VIRTIO-BESIDE-VFIO";
+    static final long VIRTIO_MARKER_OFFSET = 8 * 512;
+    static final long VIRTIO_PATTERN_OFFSET = 16 * 4096;
 
     /** Runs in L2. $run comes from the kernel command line (jvmm.run=N). */
     private static final String GUEST_SCRIPT = """
@@ -52,12 +57,20 @@ class VfioPassthroughNestedIT {
             for r in 1 2 3; do
               echo "RESULT block$r=$(dd if=/dev/nvme0n1 bs=4096 skip=$((1024 + r)) count=1 iflag=direct 2>/dev/null | head -c 23)"
             done
+            if [ -b /dev/vda ]; then
+              echo "RESULT vda_marker=$(dd if=/dev/vda bs=512 skip=8 count=1 2>/dev/null | head -c 23)"
+              yes "JVMM-VIRTIO-PATTERN-RUN-$run" | head -c 4096 > /tmp/vpattern
+              dd if=/tmp/vpattern of=/dev/vda bs=4096 seek=16 count=1 conv=fsync 2>/dev/null
+              echo "RESULT vda_write_status=$?"
+            fi
             """;
 
     private static Path image;
     private static GuestScenario first;
     private static GuestScenario second;
     private static GuestScenario intx;
+    private static GuestScenario withVirtio;
+    private static Path virtioImage;
     private static NestedHost.Result l1;
 
     @BeforeAll
@@ -76,9 +89,23 @@ class VfioPassthroughNestedIT {
         first = scenario(work, "run1", assets, initrd, BASE_CMDLINE + " jvmm.run=1");
         second = scenario(work, "run2", assets, initrd, BASE_CMDLINE + " jvmm.run=2");
         intx = scenario(work, "run3-intx", assets, initrd, BASE_CMDLINE + " jvmm.run=3 pci=nomsi");
+        virtioImage = work.resolve("virtio.img");
+        Files.deleteIfExists(virtioImage);
+        try (RandomAccessFile f = new RandomAccessFile(virtioImage.toFile(), "rw")) {
+            f.setLength(8L << 20);
+            f.seek(VIRTIO_MARKER_OFFSET);
+            f.write(VIRTIO_MARKER.getBytes(StandardCharsets.US_ASCII));
+        }
+        withVirtio = scenario(work, "run4-virtio", assets, initrd, BASE_CMDLINE + " jvmm.run=4 jvmm.mods=1", """
+
+                [[device]]
+                type = "virtio-blk"
+                id = "vd0"
+                path = "%s"
+                """.formatted(virtioImage));
 
         StringBuilder driver = new StringBuilder("#!/bin/sh\n").append(bindNvmeToVfio());
-        for (GuestScenario s : List.of(first, second, intx)) {
+        for (GuestScenario s : List.of(first, second, intx, withVirtio)) {
             driver.append("sed -i \"s/@HOST@/$bdf/\" '").append(s.dir().resolve("vm.toml")).append("'\n");
             driver.append(s.driverLines(repo, 300));
         }
@@ -102,6 +129,11 @@ class VfioPassthroughNestedIT {
     }
 
     static GuestScenario scenario(Path work, String name, Path assets, Path initrd, String cmdline) throws IOException {
+        return scenario(work, name, assets, initrd, cmdline, "");
+    }
+
+    static GuestScenario scenario(Path work, String name, Path assets, Path initrd, String cmdline, String moreDevices)
+            throws IOException {
         GuestScenario s = GuestScenario.create(work, name, assets.resolve("vmlinuz"), initrd, "512M", 2, cmdline);
         for (String f : List.of("exit", "jvmm.out", "serial.log")) {
             Files.deleteIfExists(s.dir().resolve(f));
@@ -111,7 +143,7 @@ class VfioPassthroughNestedIT {
                 [[device]]
                 type = "vfio"
                 host = "@HOST@"
-                """;
+                """ + moreDevices;
         Files.writeString(s.dir().resolve("vm.toml"), config);
         return new GuestScenario(name, s.dir(), config);
     }
@@ -185,6 +217,39 @@ class VfioPassthroughNestedIT {
         assertThat(allInterrupts(r.get("irq_after"))).as(describe(intx))
                 .isGreaterThan(allInterrupts(r.get("irq_before")));
         assertThat(r.get("block3")).as(describe(intx)).isEqualTo("JVMM-VFIO-PATTERN-RUN-3");
+    }
+
+    @Test
+    void aVirtioDiskBesideThePassedThroughNvmeWorksToo() throws IOException {
+        Map<String, String> r = withVirtio.results();
+        assertThat(withVirtio.exitCode()).as(describe(withVirtio)).isZero();
+        assertThat(r.get("marker")).as(describe(withVirtio)).isEqualTo(MARKER);
+        assertThat(r.get("write_status")).as(describe(withVirtio)).isEqualTo("0");
+        assertThat(r.get("vda_marker")).as(describe(withVirtio)).isEqualTo(VIRTIO_MARKER);
+        assertThat(r.get("vda_write_status")).as(describe(withVirtio)).isEqualTo("0");
+        assertThat(Arrays.equals(readBlock(image, PATTERN_BASE + 4 * 4096L), pattern("JVMM-VFIO-PATTERN-RUN-4")))
+                .as("NVMe block of run 4%n%s", describe(withVirtio)).isTrue();
+        assertThat(Arrays.equals(readBlock(virtioImage, VIRTIO_PATTERN_OFFSET), pattern("JVMM-VIRTIO-PATTERN-RUN-4")))
+                .as("virtio disk block of run 4%n%s", describe(withVirtio)).isTrue();
+    }
+
+    private static byte[] readBlock(Path file, long offset) throws IOException {
+        byte[] block = new byte[4096];
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            f.seek(offset);
+            f.readFully(block);
+        }
+        return block;
+    }
+
+    /** 4 KiB of what {@code yes LINE | head -c 4096} writes. */
+    private static byte[] pattern(String line) {
+        byte[] expected = new byte[4096];
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = bytes[i % bytes.length];
+        }
+        return expected;
     }
 
     /** Sums the per-CPU counts of /proc/interrupts lines naming an nvme I/O queue (nvme0q1, ...). */
