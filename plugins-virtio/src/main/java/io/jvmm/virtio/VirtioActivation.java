@@ -19,6 +19,15 @@ public interface VirtioActivation {
         return (features() & (1L << bit)) != 0;
     }
 
+    /**
+     * True when this activation continues an earlier one after a VM pause or a restore from a
+     * snapshot: the driver negotiated nothing new and knows what it knew before, so a device
+     * should not announce anything it announces to a newly started driver.
+     */
+    default boolean continued() {
+        return false;
+    }
+
     /** All {@link VirtioDevice#queueCount()} queues, by index; check {@link VirtioQueue#enabled()}. */
     List<VirtioQueue> queues();
 

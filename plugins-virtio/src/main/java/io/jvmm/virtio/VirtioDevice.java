@@ -28,6 +28,13 @@ package io.jvmm.virtio;
  *       driver may negotiate again and {@link #activate} is called again with new queues.
  *       {@link #reset()} is also called when the device was never activated; it must then be a
  *       no-op.</li>
+ *   <li>Pause (VM pause, before a snapshot): the transport quiesces the queues
+ *       ({@link VirtioQueue#pop()} returns {@code null}, {@link VirtioQueue#stopped()} is
+ *       {@code true}, but {@link VirtioQueue#addUsed} still works, so a request being served is
+ *       completed) and joins the workers, without {@link #reset()}. Chains a worker took and had
+ *       not used are taken again later. Resume (or restore) calls {@link #activate} again with
+ *       queues that continue where those stopped. Devices must therefore complete chains in the
+ *       order they took them from a queue.</li>
  *   <li>{@link #close()} once at VM end, after the final reset: release host resources
  *       (files, fds).</li>
  * </ol>
@@ -120,6 +127,36 @@ public interface VirtioDevice extends AutoCloseable {
      * the workers after this returns.
      */
     void reset();
+
+    /**
+     * Whether this device implements {@link #saveState()} and {@link #restoreState(byte[])}. A
+     * VM with a virtio device that does not refuses to be snapshotted, naming it.
+     */
+    default boolean snapshottable() {
+        return false;
+    }
+
+    /**
+     * The device's own state for a snapshot (what it needs beyond the transport's: which image,
+     * tap or file it serves and what the guest was told about it), as a versioned record. Called
+     * while the VM is paused: the transport has already stopped this device's workers.
+     */
+    default byte[] saveState() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be snapshotted");
+    }
+
+    /**
+     * Checks a record made by {@link #saveState()} (untrusted: version, sizes, and that the host
+     * resources this device was created with are still the ones the snapshot used) and takes it
+     * over. Called on a freshly constructed device, before the transport restores its queues and,
+     * if the driver had set DRIVER_OK, calls {@link #activate} again with queues that continue
+     * where the saved ones stopped (no new negotiation: the guest does not know it was restored).
+     *
+     * @throws io.jvmm.spi.Snapshottable.StateException saying what does not match, in words for the user
+     */
+    default void restoreState(byte[] state) throws io.jvmm.spi.Snapshottable.StateException {
+        throw new io.jvmm.spi.Snapshottable.StateException(getClass().getSimpleName() + " cannot be restored");
+    }
 
     /** Releases host resources. Called once when the VM ends, after {@link #reset()}. */
     @Override

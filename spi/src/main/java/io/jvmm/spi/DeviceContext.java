@@ -39,6 +39,17 @@ public interface DeviceContext {
      */
     boolean addVfioGroup(int groupFd);
 
+    /**
+     * Whether the device is being created to take over state from a snapshot ({@code jvmm
+     * restore}) rather than for a fresh boot: it should then re-open its host resources without
+     * starting them afresh (append to an output file instead of truncating it, for one). Its
+     * {@link Snapshottable#restoreState} follows. Added in SPI version 1 without changing it: a
+     * VMM without it never restores.
+     */
+    default boolean restoring() {
+        return false;
+    }
+
     /** Tells the VMM the device has failed for good; the VM goes on without it. */
     void reportFailure(String reason, Throwable cause);
 }

@@ -42,7 +42,7 @@ public final class ExitCodes {
                 || e instanceof UsageException) {
             return USAGE;
         }
-        if (e instanceof io.jvmm.snapshot.SnapshotException) {
+        if (e instanceof io.jvmm.snapshot.SnapshotException || e instanceof io.jvmm.vm.SnapshotMismatchException) {
             return BAD_SNAPSHOT;
         }
         if (e instanceof HostUnsupportedException) {

@@ -209,7 +209,15 @@ public final class Vm implements AutoCloseable, VmControl {
             }
             List<ComponentState> deviceStates = new ArrayList<>();
             for (Snapshottable s : parts) {
-                ComponentState cs = s.saveState();
+                ComponentState cs;
+                try {
+                    cs = s.saveState();
+                } catch (RuntimeException e) {
+                    // A plugin's device that turns out not to be snapshottable now (e.g. a virtio
+                    // device whose worker did not stop): refuse, as for a device without support.
+                    throw new SnapshotException("cannot snapshot: device '" + s.snapshotId() + "': " + e.getMessage()
+                            + "; nothing was written", e);
+                }
                 if (!cs.id().equals(s.snapshotId())) {
                     throw new SnapshotException("device '" + s.snapshotId() + "' saved its state under id '" + cs.id() + "'");
                 }

@@ -234,14 +234,20 @@ final class VmBuilder implements AutoCloseable {
             TomlDeviceConfig deviceConfig = section.config();
             PciIntxLine intx = new PciIntxLine(vmFd);
             VmDeviceContext context = new VmDeviceContext(section.id(), guestRam, guestRam.regions(),
-                    new KvmInterrupts(vmFd, router, intx, intx::irqFd), ioEvents, mapper, vfioGroups);
+                    new KvmInterrupts(vmFd, router, intx, intx::irqFd), ioEvents, mapper, vfioGroups,
+                    restoreFrom != null);
             Device device;
             try {
                 device = factory.create(deviceConfig, context);
             } catch (DeviceConfigException e) {
                 throw new ConfigException(deviceConfig.error(e));
             } catch (DeviceException e) {
-                throw new VmException(section.key() + " (" + section.type() + "): " + e.getMessage(), e);
+                String what = section.key() + " (" + section.type() + "): " + e.getMessage();
+                if (restoreFrom != null) {
+                    // The snapshot names host resources (an image, a tap) that are not usable now.
+                    throw new SnapshotMismatchException("snapshot " + restoreDir + ": " + what + "; nothing was started", e);
+                }
+                throw new VmException(what, e);
             }
             devices.add(device);
             deviceConfig.requireAllKeysUsed();
@@ -337,17 +343,18 @@ final class VmBuilder implements AutoCloseable {
             }
             ComponentState st = states.remove(s.snapshotId());
             if (st == null) {
-                throw new VmException("the snapshot has no state for device '" + s.snapshotId()
+                throw new SnapshotMismatchException("the snapshot has no state for device '" + s.snapshotId()
                         + "' (the config no longer matches the snapshot)");
             }
             try {
                 s.restoreState(st);
             } catch (Snapshottable.StateException e) {
-                throw new VmException("device '" + s.snapshotId() + "': " + e.getMessage(), e);
+                throw new SnapshotMismatchException("device '" + s.snapshotId() + "': " + e.getMessage()
+                        + "; nothing was started", e);
             }
         }
         if (!states.isEmpty()) {
-            throw new VmException("the snapshot has state for device(s) " + states.keySet()
+            throw new SnapshotMismatchException("the snapshot has state for device(s) " + states.keySet()
                     + " that the config does not have");
         }
         vmFd.setClock(vmState.clockNanos());

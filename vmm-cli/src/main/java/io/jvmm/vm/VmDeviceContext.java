@@ -13,7 +13,8 @@ import java.util.List;
 
 /** The narrow view of the VM one device gets. */
 record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion> ramRegions, Interrupts interrupts,
-                       IoEventRegistry ioEvents, GuestMemoryMapper memoryMapper, KvmVfioGroups vfioGroups)
+                       IoEventRegistry ioEvents, GuestMemoryMapper memoryMapper, KvmVfioGroups vfioGroups,
+                       boolean restoring)
         implements DeviceContext {
     private static final Logger log = LoggerFactory.getLogger(VmDeviceContext.class);
 

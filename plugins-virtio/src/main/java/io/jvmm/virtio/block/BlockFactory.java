@@ -22,6 +22,12 @@ public final class BlockFactory implements DeviceFactory {
     @Override
     public Device create(DeviceConfig config, DeviceContext context) throws DeviceException {
         BlockConfig settings = BlockConfig.from(config);
+        if (context.restoring() && !java.nio.file.Files.exists(settings.path())) {
+            // Creating an empty image, as the fresh-boot hint says, would hand the restored guest
+            // a disk that is not the one it had: say what restore needs instead.
+            throw new DeviceException("the disk image " + settings.path() + " is gone; a snapshot can only be "
+                    + "restored with the disk image it was taken with: put it back");
+        }
         DiskImage image = DiskImage.open(settings.path(), settings.readOnly(), settings.direct());
         try {
             VirtioBlock.warnIfPartialSector(config.id(), image);

@@ -1,5 +1,6 @@
 package io.jvmm.virtio.block;
 
+import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioActivation;
 import io.jvmm.virtio.VirtioDevice;
@@ -124,6 +125,34 @@ final class VirtioBlock implements VirtioDevice {
             }
             q.signalUsed();
         } while (q.awaitNotification());
+    }
+
+    @Override
+    public boolean snapshottable() {
+        return true;
+    }
+
+    @Override
+    public byte[] saveState() {
+        return currentState().encode();
+    }
+
+    /**
+     * The image was opened again from the config when this device was created; refuse unless it
+     * is the disk the snapshot was taken with. A missing image never gets here: opening it in the
+     * factory already failed, naming the file.
+     */
+    @Override
+    public void restoreState(byte[] state) throws StateException {
+        String mismatch = BlockState.decode(state).mismatch(currentState());
+        if (mismatch != null) {
+            throw new StateException(mismatch);
+        }
+    }
+
+    private BlockState currentState() {
+        return new BlockState(image.path().toAbsolutePath().toString(), image.readOnly(), config.serial(),
+                image.size(), config.queues());
     }
 
     @Override

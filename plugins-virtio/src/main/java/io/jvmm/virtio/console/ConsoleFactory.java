@@ -29,7 +29,7 @@ public final class ConsoleFactory implements DeviceFactory {
         InputBuffer input = new InputBuffer();
         ConsoleBackend backend = switch (settings.output()) {
             case STDIO -> new StdioBackend(input);
-            case FILE -> FileBackend.open(settings.path().orElseThrow());
+            case FILE -> FileBackend.open(settings.path().orElseThrow(), context.restoring());
             case SOCKET -> SocketBackend.listen(settings.path().orElseThrow(), input);
         };
         try {

@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Port 0's output into a file, created or truncated when the VM starts (as the serial console's
- * file mode does). Every write goes straight to the file, so {@code tail -f} follows the
+ * file mode does), appended to when a VM is restored from a snapshot. Every write goes straight to the file, so {@code tail -f} follows the
  * guest and nothing is lost if jvmm dies. No input.
  */
 final class FileBackend implements ConsoleBackend {
@@ -22,9 +22,14 @@ final class FileBackend implements ConsoleBackend {
     }
 
     static FileBackend open(Path path) throws DeviceException {
+        return open(path, false);
+    }
+
+    /** @param append keep what the file holds and write after it (a restored VM continues its log) */
+    static FileBackend open(Path path, boolean append) throws DeviceException {
         try {
             return new FileBackend(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING));
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING));
         } catch (IOException e) {
             throw new DeviceException("virtio-console: cannot open " + path + " for writing: " + e.getMessage()
                     + " (check the directory exists and is writable)", e);

@@ -63,4 +63,9 @@ final class StdioBackend implements ConsoleBackend {
     public void close() {
         // jvmm's stdio is not ours to close.
     }
+
+    @Override
+    public String toString() {
+        return "stdio";
+    }
 }

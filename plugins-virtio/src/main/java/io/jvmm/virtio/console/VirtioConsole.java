@@ -1,5 +1,6 @@
 package io.jvmm.virtio.console;
 
+import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.ChainWriter;
 import io.jvmm.virtio.DescriptorChain;
@@ -107,7 +108,7 @@ final class VirtioConsole implements VirtioDevice {
         if (rx.enabled()) {
             activation.startWorker("console-rx", () -> receive(rx));
         }
-        if (activation.hasFeature(F_SIZE)) {
+        if (activation.hasFeature(F_SIZE) && !activation.continued()) {
             // Linux reads cols/rows on a config change only: send one so it picks up the size.
             activation.configChanged();
         }
@@ -186,6 +187,33 @@ final class VirtioConsole implements VirtioDevice {
 
     Optional<ConsoleSize> size() {
         return Optional.ofNullable(size);
+    }
+
+    @Override
+    public boolean snapshottable() {
+        return true;
+    }
+
+    @Override
+    public byte[] saveState() {
+        ConsoleSize s = size;
+        return new ConsoleState(backend.toString(), s == null ? 0 : s.cols(), s == null ? 0 : s.rows()).encode();
+    }
+
+    @Override
+    public void restoreState(byte[] state) throws StateException {
+        ConsoleState saved = ConsoleState.decode(state);
+        if (!saved.port().equals(backend.toString())) {
+            throw new StateException("the console's port 0 was " + saved.port() + " in the snapshot and is "
+                    + backend + " now");
+        }
+        if ((saved.cols() != 0) != offerSize) {
+            throw new StateException("the console " + (offerSize ? "has" : "had") + " a size now but "
+                    + (offerSize ? "had none" : "has none") + " in the snapshot");
+        }
+        if (offerSize) {
+            size = new ConsoleSize(saved.cols(), saved.rows());
+        }
     }
 
     @Override

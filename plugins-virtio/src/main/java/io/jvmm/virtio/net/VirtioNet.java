@@ -91,6 +91,24 @@ final class VirtioNet implements VirtioDevice {
     }
 
     @Override
+    public boolean snapshottable() {
+        return true;
+    }
+
+    @Override
+    public byte[] saveState() {
+        return NetState.of(config).encode();
+    }
+
+    @Override
+    public void restoreState(byte[] state) throws io.jvmm.spi.Snapshottable.StateException {
+        String mismatch = NetState.decode(state).mismatch(NetState.of(config));
+        if (mismatch != null) {
+            throw new io.jvmm.spi.Snapshottable.StateException(mismatch);
+        }
+    }
+
+    @Override
     public void reset() {
         // Until the next negotiation the host must hand us only plain, checksummed frames.
         try {

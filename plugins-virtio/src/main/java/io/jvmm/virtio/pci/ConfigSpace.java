@@ -55,6 +55,29 @@ final class ConfigSpace {
         }
     }
 
+    /** All 256 bytes, for snapshots. */
+    byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /**
+     * The first byte offset where {@code saved} differs from this space in a bit the guest
+     * cannot write (so it is not this device's config space), or -1.
+     */
+    int readOnlyMismatch(byte[] saved) {
+        for (int i = 0; i < SIZE; i++) {
+            if (((saved[i] ^ bytes[i]) & ~writeMask[i]) != 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Takes over {@code saved} (256 bytes that passed {@link #readOnlyMismatch}). */
+    void restore(byte[] saved) {
+        System.arraycopy(saved, 0, bytes, 0, SIZE);
+    }
+
     /** The 32-bit register {@code reg}; 0 past the 256-byte header and capabilities. */
     int readRegister(int reg) {
         return reg >= 0 && reg < SIZE / 4 ? get(reg * 4, 4) : 0;

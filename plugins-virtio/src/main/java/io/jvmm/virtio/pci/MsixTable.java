@@ -146,6 +146,38 @@ final class MsixTable {
         }
     }
 
+    /** A copy of the table, 4 dwords per entry, for snapshots. */
+    synchronized int[][] entries() {
+        int[][] copy = new int[entries.length][];
+        for (int i = 0; i < entries.length; i++) {
+            copy[i] = entries[i].clone();
+        }
+        return copy;
+    }
+
+    synchronized BitSet pendingBits() {
+        return (BitSet) pending.clone();
+    }
+
+    /**
+     * Puts a saved table back and re-programs every vector's KVM route from it, so MSI-X
+     * interrupts reach the guest as before without the guest writing the table again.
+     * {@code entries} must have this table's size (checked by the caller).
+     */
+    synchronized void restore(int[][] saved, BitSet savedPending, boolean enable, boolean functionMask) {
+        for (int i = 0; i < entries.length; i++) {
+            System.arraycopy(saved[i], 0, entries[i], 0, 4);
+            entries[i][3] &= VECTOR_CONTROL_MASK;
+        }
+        pending.clear();
+        pending.or(savedPending.get(0, entries.length));
+        enabled = enable;
+        functionMasked = functionMask;
+        for (int i = 0; i < entries.length; i++) {
+            sync(i);
+        }
+    }
+
     void close() {
         vectors.forEach(MsiVector::close);
     }

@@ -30,10 +30,12 @@ final class PciActivation implements VirtioActivation {
     private final List<Thread> workers = new CopyOnWriteArrayList<>();
     private final Runnable configChanged;
     private final Consumer<String> needsReset;
+    private final boolean continued;
     private volatile boolean live = true;
 
     PciActivation(DeviceContext context, long features, List<SplitQueue> queues, List<EventFd> notifiers,
-                  Runnable configChanged, Consumer<String> needsReset) {
+                  Runnable configChanged, Consumer<String> needsReset, boolean continued) {
+        this.continued = continued;
         this.context = context;
         this.features = features;
         this.queues = List.copyOf(queues);
@@ -45,6 +47,11 @@ final class PciActivation implements VirtioActivation {
     @Override
     public String deviceId() {
         return context.deviceId();
+    }
+
+    @Override
+    public boolean continued() {
+        return continued;
     }
 
     @Override
@@ -120,9 +127,44 @@ final class PciActivation implements VirtioActivation {
         stopQueues();
     }
 
-    /** Waits for the workers, then drops the ioeventfds. */
-    synchronized void release(IoEventRegistry ioEvents, Duration patience) {
+    /**
+     * Pause (virtio has no pause of its own): the queues hand out no more chains, the workers
+     * leave, interrupts for what they completed on the way out are sent, and this activation
+     * is over. Chains the workers still held are rewound in {@link SplitQueue#state()}; the
+     * caller then {@link #release}s the ioeventfds and later starts a new activation from the
+     * queues' states.
+     *
+     * @return false when a worker did not stop within {@code patience} (it may still touch
+     *         guest memory, so the queues' states cannot be trusted)
+     */
+    boolean quiesce(Duration patience) {
+        queues.forEach(SplitQueue::quiesce);
+        boolean joined = joinWorkers(patience);
+        queues.forEach(SplitQueue::signalUsed);
+        live = false;
+        return joined;
+    }
+
+    /** The queues of this activation, for saving their state after {@link #quiesce}. */
+    List<SplitQueue> splitQueues() {
+        return queues;
+    }
+
+    /**
+     * One notification on every enabled queue: after a restore or resume, buffers the driver
+     * made available (and notified about) while the device was paused get served.
+     */
+    void kickAll() {
+        for (SplitQueue q : queues) {
+            if (q.enabled()) {
+                q.kick();
+            }
+        }
+    }
+
+    private boolean joinWorkers(Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
+        boolean all = true;
         for (Thread t : workers) {
             if (t == Thread.currentThread()) {
                 continue;
@@ -133,9 +175,16 @@ final class PciActivation implements VirtioActivation {
                 Thread.currentThread().interrupt();
             }
             if (t.isAlive()) {
+                all = false;
                 log.log(Level.WARNING, deviceId() + ": worker " + t.getName() + " did not stop within " + patience);
             }
         }
+        return all;
+    }
+
+    /** Waits for the workers, then drops the ioeventfds. */
+    synchronized void release(IoEventRegistry ioEvents, Duration patience) {
+        joinWorkers(patience);
         for (EventFd fd : notifiers) {
             ioEvents.unregister(fd);
         }

@@ -103,6 +103,32 @@ final class VirtioInterrupts {
         }
     }
 
+    /** ISR bits not yet read by the driver, for snapshots (unlike {@link #readIsr()} this clears nothing). */
+    int isr() {
+        return isr.get();
+    }
+
+    /**
+     * Puts saved vectors and ISR bits back (the vectors already checked against the table size);
+     * a pending ISR raises INTx again unless the command register disables it.
+     */
+    void restore(int config, int[] queues, int isrBits, boolean intxOff) {
+        configVector = config;
+        for (int i = 0; i < queueVectors.length(); i++) {
+            queueVectors.set(i, queues[i]);
+        }
+        intxDisabled = intxOff;
+        isr.set(isrBits);
+        if (isrBits != 0 && !intxOff) {
+            intx.assertLine();
+        }
+    }
+
+    /** Whether {@code vector} names an entry of the table or is VIRTIO_MSI_NO_VECTOR. */
+    boolean validVector(int vector) {
+        return vector == NO_VECTOR || vector >= 0 && vector < msix.size();
+    }
+
     MsixTable msix() {
         return msix;
     }

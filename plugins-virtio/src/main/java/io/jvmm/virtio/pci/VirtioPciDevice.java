@@ -1,10 +1,13 @@
 package io.jvmm.virtio.pci;
 
+import io.jvmm.spi.ComponentState;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.MsiVector;
+import io.jvmm.spi.Pausable;
 import io.jvmm.spi.PciBar;
 import io.jvmm.spi.PciBarAllocator;
 import io.jvmm.spi.PciDevice;
+import io.jvmm.spi.Snapshottable;
 import io.jvmm.virtio.VirtioDevice;
 
 import java.lang.System.Logger.Level;
@@ -21,8 +24,13 @@ import java.util.Objects;
  * ({@link BarLayout}); vendor capabilities point at each, and VIRTIO_PCI_CAP_PCI_CFG gives a
  * window into the BAR through config space (4.1.4.9). One MSI-X entry per queue plus one for
  * config changes.
+ *
+ * <p>Pause stops the device's workers at a request boundary (see {@link VirtioDevice}); a
+ * snapshot saves config space, BAR, MSI-X table, the transport's registers and queues, and the
+ * device's own record as a {@link VirtioPciState}; restore checks all of it, then brings a device
+ * the driver had running back up with its queues where they were.
  */
-public final class VirtioPciDevice implements PciDevice {
+public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable {
     private static final System.Logger log = System.getLogger(VirtioPciDevice.class.getName());
     private static final int VENDOR = 0x1af4;
     private static final int DEVICE_BASE = 0x1040;
@@ -271,6 +279,71 @@ public final class VirtioPciDevice implements PciDevice {
         boolean ok = bar == BarLayout.BAR_INDEX && (length == 1 || length == 2 || length == 4)
                 && offset % length == 0 && offset + length <= BarLayout.BAR_SIZE;
         return ok ? length : 0;
+    }
+
+    @Override
+    public void pause() {
+        transport.suspend();
+    }
+
+    @Override
+    public void resume() {
+        transport.resume();
+    }
+
+    @Override
+    public String snapshotId() {
+        return id;
+    }
+
+    /**
+     * @throws IllegalStateException when the device half cannot be snapshotted or the device is
+     *                               not paused
+     */
+    @Override
+    public synchronized ComponentState saveState() {
+        if (!device.snapshottable()) {
+            throw new IllegalStateException(device + " does not support snapshots");
+        }
+        VirtioPciState state = transport.save(config.bytes(), barRegister, barAddress, device.saveState());
+        return new ComponentState(id, VirtioPciState.VERSION, state.encode());
+    }
+
+    @Override
+    public synchronized void restoreState(ComponentState saved) throws StateException {
+        if (!device.snapshottable()) {
+            throw new StateException(device + " does not support snapshots");
+        }
+        VirtioPciState s = VirtioPciState.decode(saved.version(), saved.payload());
+        if (s.config().length != ConfigSpace.SIZE) {
+            throw new StateException("config space of " + s.config().length + " bytes, not " + ConfigSpace.SIZE);
+        }
+        int mismatch = config.readOnlyMismatch(s.config());
+        if (mismatch >= 0) {
+            throw new StateException(String.format("read-only config space byte 0x%02x is 0x%02x in the snapshot, "
+                    + "0x%02x here: not a snapshot of this kind of device", mismatch, s.config()[mismatch] & 0xff,
+                    config.bytes()[mismatch] & 0xff));
+        }
+        if (s.barAddress() != barAddress) {
+            throw new StateException(String.format("its BAR was at 0x%x in the snapshot and is at 0x%x now (the guest "
+                    + "moved it, or the devices changed); restoring a moved BAR is not supported", s.barAddress(),
+                    barAddress));
+        }
+        if (s.msixEntries().length != interrupts.msix().size()) {
+            throw new StateException("MSI-X table of " + s.msixEntries().length + " entries, this device has "
+                    + interrupts.msix().size());
+        }
+        String problem = transport.restoreProblem(s);
+        if (problem != null) {
+            throw new StateException(problem);
+        }
+        device.restoreState(s.device());
+        config.restore(s.config());
+        barRegister = s.barRegister() & -BarLayout.BAR_SIZE;
+        int control = config.get(Capabilities.MSIX_CONTROL, 2);
+        interrupts.msix().restore(s.msixEntries(), s.msixPending(), (control & Capabilities.MSIX_ENABLE) != 0,
+                (control & Capabilities.MSIX_FUNCTION_MASK) != 0);
+        transport.restore(s, (config.get(ConfigSpace.COMMAND, 2) & ConfigSpace.COMMAND_INTX_DISABLE) != 0);
     }
 
     @Override

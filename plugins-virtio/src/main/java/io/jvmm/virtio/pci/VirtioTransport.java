@@ -44,6 +44,13 @@ final class VirtioTransport implements CommonConfig.Registers {
     private long driverFeatures;
     private int queueSelect;
     private volatile PciActivation activation;
+    /**
+     * While paused after stopping a live device: the used index each queue last interrupted for
+     * ({@link #queues} then hold the queues' saved states); null otherwise.
+     */
+    private int[] suspendedSignalled;
+    /** Why the paused queues' states cannot be trusted for a snapshot, or null. */
+    private String suspendProblem;
 
     VirtioTransport(VirtioDevice device, DeviceContext context, VirtioInterrupts interrupts, LongSupplier notifyBase) {
         this.device = device;
@@ -252,6 +259,16 @@ final class VirtioTransport implements CommonConfig.Registers {
     }
 
     private void activate() {
+        start(null);
+    }
+
+    /**
+     * Builds the queues from {@link #queues}, registers their ioeventfds and activates the
+     * device. With {@code signalled} (resume or restore) the queues continue saved ones: their
+     * interrupt state is taken over and each is kicked once, since the driver may have made
+     * buffers available (and notified) while the device was not listening.
+     */
+    private void start(int[] signalled) {
         GuestMemory memory = context.guestMemory();
         boolean eventIdx = (driverFeatures & VirtioFeatures.bit(VirtioFeatures.RING_EVENT_IDX)) != 0;
         boolean indirect = (driverFeatures & VirtioFeatures.bit(VirtioFeatures.RING_INDIRECT_DESC)) != 0;
@@ -267,8 +284,9 @@ final class VirtioTransport implements CommonConfig.Registers {
                         notifyBase.getAsLong() + (long) i * BarLayout.NOTIFY_OFF_MULTIPLIER, 2, null);
                 notifiers.add(fd);
                 int index = i;
-                built.add(new SplitQueue(i, queues[i], memory, eventIdx, indirect, fd, () -> interrupts.queue(index),
-                        this::needsReset));
+                int old = signalled != null ? signalled[i] : queues[i].nextUsed();
+                built.add(new SplitQueue(i, queues[i], old, memory, eventIdx, indirect, fd,
+                        () -> interrupts.queue(index), this::needsReset));
             }
         } catch (RuntimeException e) {
             notifiers.forEach(context.ioEvents()::unregister);
@@ -276,7 +294,7 @@ final class VirtioTransport implements CommonConfig.Registers {
             return;
         }
         PciActivation a = new PciActivation(context, driverFeatures, built, notifiers, this::configChanged,
-                this::needsReset);
+                this::needsReset, signalled != null);
         activation = a;
         try {
             device.activate(a);
@@ -285,6 +303,161 @@ final class VirtioTransport implements CommonConfig.Registers {
         } catch (RuntimeException e) {
             log.log(Level.ERROR, context.deviceId() + ": device failed to activate", e);
             needsReset("device failed to activate: " + e);
+            return;
+        }
+        if (signalled != null) {
+            a.kickAll();
+        }
+    }
+
+    /** DRIVER_OK without DEVICE_NEEDS_RESET or FAILED: the device should be serving its queues. */
+    private boolean running() {
+        int s = status.get();
+        return (s & DeviceStatus.DRIVER_OK) != 0 && (s & (DeviceStatus.DEVICE_NEEDS_RESET | DeviceStatus.FAILED)) == 0;
+    }
+
+    /**
+     * VM pause: stop the device's workers at a request boundary without resetting anything the
+     * driver set up. What they had taken and not completed is rewound into {@link #queues}, so
+     * {@link #resume()} (or a restore of {@link #save}) takes it again.
+     */
+    synchronized void suspend() {
+        PciActivation a = activation;
+        if (a == null) {
+            return;
+        }
+        activation = null;
+        boolean clean = a.quiesce(WORKER_PATIENCE);
+        List<SplitQueue> live = a.splitQueues();
+        int[] signalled = new int[queues.length];
+        String problem = clean ? null : "a worker did not stop within " + WORKER_PATIENCE;
+        for (int i = 0; i < queues.length; i++) {
+            SplitQueue q = live.get(i);
+            queues[i] = q.state();
+            signalled[i] = q.signalledUsed();
+            if (q.completedOutOfOrder() && q.inFlight() > 0) {
+                problem = "queue " + i + " completed requests out of order, so the ones in flight cannot be rewound";
+            }
+        }
+        a.release(context.ioEvents(), WORKER_PATIENCE);
+        suspendedSignalled = signalled;
+        suspendProblem = problem;
+        if (problem != null) {
+            log.log(Level.WARNING, context.deviceId() + ": paused, but cannot be snapshotted: " + problem);
+        }
+    }
+
+    /** VM resume: start the workers again where {@link #suspend()} stopped them. */
+    synchronized void resume() {
+        int[] signalled = suspendedSignalled;
+        suspendedSignalled = null;
+        suspendProblem = null;
+        if (signalled != null && running()) {
+            start(signalled);
+        }
+    }
+
+    /**
+     * The transport's part of a snapshot (the caller adds config space, BAR and MSI-X table).
+     *
+     * @throws IllegalStateException when the device is live (not paused) or its paused state is unusable
+     */
+    synchronized VirtioPciState save(byte[] config, long barRegister, long barAddress, byte[] deviceState) {
+        if (activation != null) {
+            throw new IllegalStateException(context.deviceId() + ": snapshot of a virtio device that is not paused");
+        }
+        if (suspendProblem != null) {
+            throw new IllegalStateException(context.deviceId() + ": " + suspendProblem);
+        }
+        List<VirtioPciState.Queue> saved = new ArrayList<>();
+        for (int i = 0; i < queues.length; i++) {
+            int signalled = suspendedSignalled != null ? suspendedSignalled[i] : queues[i].nextUsed();
+            saved.add(new VirtioPciState.Queue(queues[i], signalled, interrupts.queueVector(i)));
+        }
+        MsixTable msix = interrupts.msix();
+        return new VirtioPciState(config, barRegister, barAddress, msix.entries(), msix.pendingBits(), status.get(),
+                generation.get(), deviceFeatureSelect, driverFeatureSelect, offered, driverFeatures, queueSelect,
+                interrupts.configVector(), interrupts.isr(), saved, deviceState);
+    }
+
+    /** Checks the transport's part of {@code s} against this device and guest memory, changing nothing. */
+    String restoreProblem(VirtioPciState s) {
+        if (s.queues().size() != queues.length) {
+            return "the snapshot has " + s.queues().size() + " queues, this device has " + queues.length;
+        }
+        if (s.offeredFeatures() != offered) {
+            return String.format("the device offers features 0x%x now, 0x%x when the snapshot was taken "
+                    + "(its settings changed)", offered, s.offeredFeatures());
+        }
+        if ((s.driverFeatures() & ~offered) != 0) {
+            return String.format("driver features 0x%x were never offered", s.driverFeatures() & ~offered);
+        }
+        int known = DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK | DeviceStatus.DRIVER_OK
+                | DeviceStatus.DEVICE_NEEDS_RESET | DeviceStatus.FAILED;
+        if ((s.status() & ~known) != 0) {
+            return "device status 0x" + Integer.toHexString(s.status()) + " has unknown bits";
+        }
+        if ((s.status() & DeviceStatus.DRIVER_OK) != 0 && (s.status() & DeviceStatus.FEATURES_OK) == 0) {
+            return "device status 0x" + Integer.toHexString(s.status()) + " has DRIVER_OK without FEATURES_OK";
+        }
+        if ((s.status() & DeviceStatus.FEATURES_OK) != 0
+                && (s.driverFeatures() & VirtioFeatures.bit(VirtioFeatures.VERSION_1)) == 0) {
+            return "FEATURES_OK without VIRTIO_F_VERSION_1";
+        }
+        if (s.queueSelect() < 0 || s.queueSelect() > 0xffff) {
+            return "queue_select " + s.queueSelect();
+        }
+        if ((s.isr() & ~(VirtioInterrupts.ISR_QUEUE | VirtioInterrupts.ISR_CONFIG)) != 0) {
+            return "ISR 0x" + Integer.toHexString(s.isr());
+        }
+        if (!interrupts.validVector(s.configVector())) {
+            return "config MSI-X vector " + s.configVector() + " (the table has " + interrupts.msix().size()
+                    + " entries)";
+        }
+        for (int i = 0; i < queues.length; i++) {
+            VirtioPciState.Queue q = s.queues().get(i);
+            String problem = q.state().problem(device.queueMaxSize(i), context.guestMemory());
+            if (problem != null) {
+                return "queue " + i + ": " + problem;
+            }
+            if (q.signalledUsed() < 0 || q.signalledUsed() > 0xffff) {
+                return "queue " + i + ": signalled used index " + q.signalledUsed();
+            }
+            if (!interrupts.validVector(q.vector())) {
+                return "queue " + i + ": MSI-X vector " + q.vector() + " (the table has " + interrupts.msix().size()
+                        + " entries)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes over a state that passed {@link #restoreProblem}, after the caller restored config
+     * space and the MSI-X table. A device the driver had running is activated again with its
+     * queues where they stopped, workers started and ioeventfds registered: the guest does not
+     * set anything up again.
+     */
+    synchronized void restore(VirtioPciState s, boolean intxDisabled) {
+        if (activation != null || status.get() != 0) {
+            reset();
+        }
+        deviceFeatureSelect = s.deviceFeatureSelect();
+        driverFeatureSelect = s.driverFeatureSelect();
+        driverFeatures = s.driverFeatures();
+        queueSelect = s.queueSelect();
+        int[] vectors = new int[queues.length];
+        int[] signalled = new int[queues.length];
+        for (int i = 0; i < queues.length; i++) {
+            VirtioPciState.Queue q = s.queues().get(i);
+            queues[i] = q.state();
+            vectors[i] = q.vector();
+            signalled[i] = q.signalledUsed();
+        }
+        interrupts.restore(s.configVector(), vectors, s.isr(), intxDisabled);
+        generation.set(s.generation());
+        status.set(s.status());
+        if (running()) {
+            start(signalled);
         }
     }
 
@@ -306,6 +479,8 @@ final class VirtioTransport implements CommonConfig.Registers {
         if (a != null) {
             a.release(context.ioEvents(), WORKER_PATIENCE);
         }
+        suspendedSignalled = null;
+        suspendProblem = null;
         resetQueues();
         interrupts.resetVectors();
         interrupts.readIsr();

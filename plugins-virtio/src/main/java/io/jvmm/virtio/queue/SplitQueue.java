@@ -7,6 +7,7 @@ import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
 
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -20,6 +21,14 @@ import java.util.function.Consumer;
  * before the entries it covers (acquire); used elements are written before the used index
  * that publishes them (release); and the two event-index handshakes use a full fence between
  * the store of our index and the load of the driver's (2.7.10).
+ *
+ * <p>For pause and snapshot the queue can be {@linkplain #quiesce() quiesced}: no new chains are
+ * handed out and waiters are told to leave, but chains already taken can still be completed. It
+ * remembers the chains taken and not yet used; {@link #state()} rewinds the next-avail index to
+ * the oldest of them, so a queue rebuilt from that state reads them again from the available ring
+ * (which the driver leaves alone until they are used) and none is lost or completed twice. That
+ * needs chains completed in the order they were taken, which every device here does (one worker
+ * per queue).
  */
 public final class SplitQueue implements VirtioQueue {
     private static final int AVAIL_F_NO_INTERRUPT = 1;
@@ -33,6 +42,10 @@ public final class SplitQueue implements VirtioQueue {
     private final Consumer<String> malformed;
     private volatile EventFd notifier;
     private volatile boolean stopped;
+    private volatile boolean quiesced;
+    /** Heads of the chains taken and not yet used, oldest first, with the avail index each came from. */
+    private final ArrayDeque<int[]> inFlight = new ArrayDeque<>();
+    private boolean completedOutOfOrder;
     private int nextAvail;
     private int nextUsed;
     /** The used index when the driver was last interrupted (the "old" of vring_need_event). */
@@ -47,6 +60,16 @@ public final class SplitQueue implements VirtioQueue {
      */
     public SplitQueue(int index, QueueState state, GuestMemory memory, boolean eventIdx, boolean indirect,
                       EventFd notifier, Runnable interrupt, Consumer<String> malformed) {
+        this(index, state, state.nextUsed(), memory, eventIdx, indirect, notifier, interrupt, malformed);
+    }
+
+    /**
+     * A queue that continues a saved one: {@code signalledUsed} is the used index the driver was
+     * last interrupted for (the "old" of vring_need_event), so a restored queue neither repeats
+     * nor skips an interrupt.
+     */
+    public SplitQueue(int index, QueueState state, int signalledUsed, GuestMemory memory, boolean eventIdx,
+                      boolean indirect, EventFd notifier, Runnable interrupt, Consumer<String> malformed) {
         this.index = index;
         this.config = Objects.requireNonNull(state, "state");
         this.memory = Objects.requireNonNull(memory, "memory");
@@ -57,7 +80,7 @@ public final class SplitQueue implements VirtioQueue {
         this.malformed = Objects.requireNonNull(malformed, "malformed");
         this.nextAvail = state.nextAvail();
         this.nextUsed = state.nextUsed();
-        this.signalledUsed = nextUsed;
+        this.signalledUsed = signalledUsed & 0xffff;
     }
 
     @Override
@@ -77,18 +100,18 @@ public final class SplitQueue implements VirtioQueue {
 
     @Override
     public boolean awaitNotification() {
-        if (stopped) {
+        if (stopped || quiesced) {
             return false;
         }
         notifier.read();
-        return !stopped;
+        return !stopped && !quiesced;
     }
 
     @Override
     public DescriptorChain pop() {
         String problem;
         synchronized (this) {
-            if (stopped || !config.ready()) {
+            if (stopped || quiesced || !config.ready()) {
                 return null;
             }
             try {
@@ -123,6 +146,7 @@ public final class SplitQueue implements VirtioQueue {
         }
         int head = memory.readShort(config.availRing() + 4 + 2L * (nextAvail % config.size())) & 0xffff;
         DescriptorChain chain = parser.parse(head);
+        inFlight.addLast(new int[] {head, nextAvail});
         nextAvail = (nextAvail + 1) & 0xffff;
         return chain;
     }
@@ -143,6 +167,7 @@ public final class SplitQueue implements VirtioQueue {
             if (chain.head() < 0 || chain.head() >= config.size()) {
                 throw new IllegalArgumentException("chain head " + chain.head() + " does not belong to queue " + index);
             }
+            retire(chain.head());
             int len = (int) Math.max(0, Math.min(writtenBytes, chain.writableBytes()));
             long element = config.usedRing() + 4 + 8L * (nextUsed % config.size());
             try {
@@ -158,6 +183,18 @@ public final class SplitQueue implements VirtioQueue {
             }
         }
         fail("used ring outside guest RAM");
+    }
+
+    /** Forgets {@code head} as in flight. Holds the lock. */
+    private void retire(int head) {
+        int[] oldest = inFlight.peekFirst();
+        if (oldest != null && oldest[0] == head) {
+            inFlight.removeFirst();
+            return;
+        }
+        if (inFlight.removeIf(e -> e[0] == head)) {
+            completedOutOfOrder = true;
+        }
     }
 
     @Override
@@ -209,7 +246,34 @@ public final class SplitQueue implements VirtioQueue {
 
     @Override
     public boolean stopped() {
-        return stopped;
+        return stopped || quiesced;
+    }
+
+    /**
+     * Hands out no more chains and tells waiters to leave ({@link #awaitNotification()} false,
+     * {@link #stopped()} true), while chains already taken can still be completed and signalled.
+     * For pause: the transport joins the workers after this.
+     */
+    public void quiesce() {
+        synchronized (this) {
+            quiesced = true;
+        }
+        notifier.write(1);
+    }
+
+    /** Chains taken and not yet used. */
+    public synchronized int inFlight() {
+        return inFlight.size();
+    }
+
+    /** True when a chain was completed before an older one: then {@link #state()} cannot rewind exactly. */
+    public synchronized boolean completedOutOfOrder() {
+        return completedOutOfOrder;
+    }
+
+    /** The used index the driver was last interrupted for. */
+    public synchronized int signalledUsed() {
+        return signalledUsed;
     }
 
     /**
@@ -241,10 +305,15 @@ public final class SplitQueue implements VirtioQueue {
         notifier.write(1);
     }
 
-    /** The queue as plain data, for snapshots. */
+    /**
+     * The queue as plain data, for snapshots: next-avail is rewound to the oldest chain still in
+     * flight, so a queue built from this state takes it (and any after it) again.
+     */
     public synchronized QueueState state() {
+        int[] oldest = inFlight.peekFirst();
+        int avail = oldest != null ? oldest[1] : nextAvail;
         return new QueueState(config.size(), config.ready(), config.descTable(), config.availRing(), config.usedRing(),
-                nextAvail, nextUsed);
+                avail, nextUsed);
     }
 
     /** Stops the queue and reports the driver's offence. Called without holding the lock. */

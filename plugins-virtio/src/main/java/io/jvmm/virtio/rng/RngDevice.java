@@ -2,7 +2,9 @@ package io.jvmm.virtio.rng;
 
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.ChainWriter;
+import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.DescriptorChain;
+import io.jvmm.virtio.StateCodec;
 import io.jvmm.virtio.VirtioActivation;
 import io.jvmm.virtio.VirtioDevice;
 import io.jvmm.virtio.VirtioIds;
@@ -113,6 +115,24 @@ public final class RngDevice implements VirtioDevice {
             throw new UncheckedIOException("reading the entropy source", e);
         }
         return (int) got;
+    }
+
+    /** Nothing of its own to save beyond a version: the source is re-opened from the config. */
+    static final int STATE_VERSION = 1;
+
+    @Override
+    public boolean snapshottable() {
+        return true;
+    }
+
+    @Override
+    public byte[] saveState() {
+        return new StateCodec.Writer().putInt(STATE_VERSION).toByteArray();
+    }
+
+    @Override
+    public void restoreState(byte[] state) throws StateException {
+        StateCodec.open("virtio-rng state", state, STATE_VERSION).end();
     }
 
     @Override

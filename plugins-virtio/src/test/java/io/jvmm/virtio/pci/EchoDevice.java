@@ -85,6 +85,25 @@ final class EchoDevice implements VirtioDevice {
     }
 
     @Override
+    public boolean snapshottable() {
+        return true;
+    }
+
+    /** Its config space is its state. */
+    @Override
+    public byte[] saveState() {
+        return config.clone();
+    }
+
+    @Override
+    public void restoreState(byte[] state) throws io.jvmm.spi.Snapshottable.StateException {
+        if (state.length != config.length) {
+            throw new io.jvmm.spi.Snapshottable.StateException("echo state of " + state.length + " bytes");
+        }
+        System.arraycopy(state, 0, config, 0, config.length);
+    }
+
+    @Override
     public void reset() {
         resets.incrementAndGet();
         activation = null;

@@ -60,6 +60,25 @@ public final class ModernVirtioDriver {
         return bar;
     }
 
+    /**
+     * This driver, carried over to {@code restored}: the same guest after its VM was restored into
+     * a new VMM process. The VMM places the BAR ({@code allocator}) before restoring the device's
+     * state; what the driver found at probe carries over and nothing is set up again.
+     */
+    public ModernVirtioDriver continueWith(PciDevice restored, RecordingIoEvents newKvm, PciBarAllocator allocator) {
+        ModernVirtioDriver d = new ModernVirtioDriver(restored, newKvm, allocator, memory);
+        d.caps.putAll(caps);
+        d.capIds.addAll(capIds);
+        d.msixCap = msixCap;
+        d.msixTableSize = msixTableSize;
+        d.msixTable = msixTable;
+        d.msixPba = msixPba;
+        d.notifyMultiplier = notifyMultiplier;
+        d.barSize = barSize;
+        d.barBase = barBase;
+        return d;
+    }
+
     // ---- config space
 
     public int config(int offset, int width) {

@@ -5,6 +5,7 @@ import io.jvmm.spi.IoEventRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Records ioeventfd registrations by address, and lets a test play KVM: a guest write to a
@@ -13,12 +14,19 @@ import java.util.Map;
 public final class RecordingIoEvents implements IoEventRegistry {
     public record Registration(long address, int length, Long dataMatch) { }
 
-    private final Map<TestEventFd, Registration> live = new LinkedHashMap<>();
+    private final Map<EventFd, Registration> live = new LinkedHashMap<>();
     private int unregistered;
+    private Supplier<EventFd> eventFds = TestEventFd::new;
+
+    /** Registers eventfds from {@code factory} (e.g. real ones, for devices that poll them) instead of Java counters. */
+    public synchronized RecordingIoEvents useEventFds(Supplier<EventFd> factory) {
+        eventFds = factory;
+        return this;
+    }
 
     @Override
     public synchronized EventFd registerMmio(long address, int length, Long dataMatch) {
-        TestEventFd fd = new TestEventFd();
+        EventFd fd = eventFds.get();
         live.put(fd, new Registration(address, length, dataMatch));
         return fd;
     }
@@ -31,7 +39,7 @@ public final class RecordingIoEvents implements IoEventRegistry {
         }
     }
 
-    public synchronized Map<TestEventFd, Registration> live() {
+    public synchronized Map<EventFd, Registration> live() {
         return Map.copyOf(live);
     }
 
@@ -41,7 +49,7 @@ public final class RecordingIoEvents implements IoEventRegistry {
 
     /** What KVM does on a guest write of {@code length} bytes at {@code address}: true if an eventfd took it. */
     public synchronized boolean guestWrite(long address, int length) {
-        for (Map.Entry<TestEventFd, Registration> e : live.entrySet()) {
+        for (Map.Entry<EventFd, Registration> e : live.entrySet()) {
             Registration r = e.getValue();
             if (r.address() == address && (r.length() == 0 || r.length() == length)) {
                 e.getKey().write(1);

@@ -22,6 +22,7 @@ public final class TestDeviceContext implements DeviceContext {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private volatile boolean restoring;
 
     public TestDeviceContext(String id, GuestMemory memory) {
         this.id = id;
@@ -88,6 +89,17 @@ public final class TestDeviceContext implements DeviceContext {
     @Override
     public void reportFailure(String reason, Throwable cause) {
         failures.add(reason);
+    }
+
+    @Override
+    public boolean restoring() {
+        return restoring;
+    }
+
+    /** Makes {@link #restoring()} answer true, as for a device created by {@code jvmm restore}. */
+    public TestDeviceContext restoringSnapshot() {
+        restoring = true;
+        return this;
     }
 
     public RecordingIoEvents recordingIoEvents() {
