@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 5 for virtio devices: a Linux guest with a virtio-blk disk and virtio-rng runs a loop
- * that, every iteration, reads /dev/hwrng, writes a numbered pattern to its own sector of the
- * disk (fsync), drops its caches and reads the sector back. jvmm is paused mid-loop, writes a
+ * Issue 5 for virtio devices: a Linux guest with a virtio-blk disk, virtio-rng and virtio-net (a
+ * tap in L1) runs a loop that, every iteration, reads /dev/hwrng, writes a numbered pattern to its
+ * own sector of the disk (fsync), drops its caches, reads the sector back and pings L1 once. jvmm is paused mid-loop, writes a
  * snapshot and exits; {@code jvmm restore} in a new process continues the guest, which goes on
  * with the loop without setting its devices up again. The test then checks the loop's lines after
  * restore and reads the patterns written after restore from the image file.
@@ -30,23 +30,27 @@ class VirtioSnapshotNestedIT {
     private static final long DISK_BYTES = 16L << 20;
     private static final int FIRST_SECTOR = 1000;
     private static final String GUEST_SCRIPT = """
+            ip link set lo up
+            ip addr add 192.168.100.2/24 dev eth0
+            ip link set eth0 up
             i=0
             while true; do
               n=$(head -c 512 /dev/hwrng | wc -c)
               printf 'PAT-%06d' $i | dd of=/dev/vda bs=512 seek=$((1000 + i)) conv=fsync 2>/dev/null; rc=$?
               echo 3 > /proc/sys/vm/drop_caches
               back=$(dd if=/dev/vda bs=512 skip=$((1000 + i)) count=1 2>/dev/null | head -c 10)
-              echo "ITER $i rng=$n wrc=$rc back=$back"
+              net=$(ping -c 1 -W 3 192.168.100.1 2>/dev/null | grep -c 'bytes from')
+              echo "ITER $i rng=$n wrc=$rc back=$back net=$net"
               i=$((i + 1))
               usleep 200000 2>/dev/null || sleep 0.2
             done
             """;
-    private static final Pattern ITER = Pattern.compile("(?m)^ITER (\\d+) rng=(\\d+) wrc=(\\d+) back=(\\S*)\\r?$");
+    private static final Pattern ITER = Pattern.compile("(?m)^ITER (\\d+) rng=(\\d+) wrc=(\\d+) back=(\\S*) net=(\\d+)\\r?$");
     private static Path dir;
     private static NestedHost.Result l1;
 
     /** One loop iteration as the guest reported it. */
-    record Iter(int i, int rng, int writeRc, String back) {
+    record Iter(int i, int rng, int writeRc, String back, int pingReplies) {
     }
 
     @BeforeAll
@@ -75,6 +79,11 @@ class VirtioSnapshotNestedIT {
                 [[device]]
                 type = "virtio-rng"
                 id = "rng0"
+
+                [[device]]
+                type = "virtio-net"
+                id = "net0"
+                tap = "tap0"
                 """);
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("disk.img").toFile(), "rw")) {
             f.setLength(DISK_BYTES);
@@ -86,6 +95,8 @@ class VirtioSnapshotNestedIT {
                 cd '%s'
                 rm -rf "$D"/snap "$D"/*.log "$D"/*.out "$D"/*.exit
                 C=$(mktemp -d /tmp/jvmm-ctl.XXXXXX)
+                { modprobe -d "$JVMM_L1_MODROOT" tun && ip tuntap add dev tap0 mode tap \\
+                  && ip addr add 192.168.100.1/24 dev tap0 && ip link set tap0 up; } || echo "DRIVER tap0 setup failed"
                 PID=
                 ctl() { timeout 60 sh -c 'echo "$2" > "$1"' _ "$1" "$2" || echo "DRIVER control write timed out: $2"; }
                 waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
@@ -123,7 +134,7 @@ class VirtioSnapshotNestedIT {
         Matcher m = ITER.matcher(read(log));
         while (m.find()) {
             out.add(new Iter(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                    m.group(4)));
+                    m.group(4), Integer.parseInt(m.group(5))));
         }
         return out;
     }
@@ -180,6 +191,14 @@ class VirtioSnapshotNestedIT {
         assertThat(out.strip().lines().filter(l -> l.startsWith("jvmm: ") && !l.startsWith("jvmm: memory check"))
                 .count()).as(out).isEqualTo(1);
         assertThat(read("nodisk.log")).as(out).doesNotContain("ITER");
+    }
+
+    @Test
+    void theNetworkStillWorksAfterRestore() throws IOException {
+        assertThat(iters("serial.log")).as(describe()).anySatisfy(it -> assertThat(it.pingReplies()).isEqualTo(1));
+        List<Iter> after = iters("restored.log");
+        assertThat(after).as(describe()).isNotEmpty();
+        assertThat(after).as(describe()).allSatisfy(it -> assertThat(it.pingReplies()).isEqualTo(1));
     }
 
     @Test
