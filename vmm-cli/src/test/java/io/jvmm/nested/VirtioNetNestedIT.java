@@ -16,11 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 3, section 3 item 2: virtio-net on a tap under a Linux guest (virtio_net loaded by its
  * init). Inside L1 the test makes tap0 (192.168.100.1/24) before starting jvmm; the guest
  * (192.168.100.2) has the configured MAC and MTU, pings L1, sends 64 MiB to a busybox nc on L1
- * and receives 64 MiB from one; both sides' md5sums must match. L1 pings the guest too.
+ * and receives 64 MiB from one; both sides' md5sums must match. L1 pings the guest too. The
+ * time each transfer took (at its sender) is printed, not asserted: this rig's timings vary
+ * too much run to run for a bound that would not flake.
  */
-// Not yet passing in the nested host: tagged "nested-pending" so CI's failsafe run (tag
-// "nested") leaves it out until it does. Run it with -Dgroups=nested-pending.
-@Tag("nested-pending")
+@Tag("nested")
 class VirtioNetNestedIT {
     private static final String CMDLINE = "console=ttyS0 reboot=k panic=-1 quiet jvmm.mods=1 jvmm.end=poweroff";
     private static final String MAC = "52:54:00:12:34:56";
@@ -39,7 +39,9 @@ class VirtioNetNestedIT {
             echo "RESULT ping_replies=$(grep -c 'bytes from 192.168.100.1' /tmp/ping.txt)"
             head -c %1$d /dev/urandom > /tmp/out
             echo "RESULT sent_md5=$(md5sum < /tmp/out | cut -d' ' -f1)"
+            t0=$(cut -d' ' -f1 /proc/uptime)
             nc 192.168.100.1 5001 < /tmp/out; echo "RESULT send_rc=$?"
+            echo "RESULT send_seconds=$(echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{print $2 - $1}')"
             rm /tmp/out
             mkfifo /tmp/idle; exec 3<>/tmp/idle
             timeout 240 nc -l -p 5002 <&3 > /tmp/in
@@ -54,7 +56,7 @@ class VirtioNetNestedIT {
     static void runScenarioInL1() throws IOException, InterruptedException {
         Path repo = NestedHost.repo();
         work = Files.createDirectories(NestedHost.workDir("virtio-net"));
-        for (String f : List.of("l1-received.md5", "l1-sent.md5", "l1-ping.txt", "l1-setup.txt")) {
+        for (String f : List.of("l1-received.md5", "l1-sent.md5", "l1-ping.txt", "l1-setup.txt", "l1-send-seconds")) {
             Files.deleteIfExists(work.resolve(f));
         }
         Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
@@ -92,9 +94,10 @@ class VirtioNetNestedIT {
                 receiver=$!
                 ( while [ ! -s "$W/l1-received.md5" ]; do sleep 1; done
                   busybox ping -c 3 -W 5 192.168.100.2 > "$W/l1-ping.txt" 2>&1
-                  n=0; until busybox nc 192.168.100.2 5002 < /tmp/l1-out; do
+                  n=0; until t0=$(cut -d' ' -f1 /proc/uptime); busybox nc 192.168.100.2 5002 < /tmp/l1-out; do
                     n=$((n + 1)); [ $n -gt 200 ] && break; sleep 1
-                  done ) &
+                  done
+                  echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{print $2 - $1}' > "$W/l1-send-seconds" ) &
                 sender=$!
                 %3$s
                 kill $receiver $sender 2>/dev/null
@@ -141,6 +144,8 @@ class VirtioNetNestedIT {
     @Test
     void sixtyFourMebibytesFromTheGuestArriveIntactInL1() throws IOException {
         Map<String, String> r = net.results();
+        System.out.printf("virtio-net: 64 MiB guest->L1 took %s s (guest clock), L1->guest %s s (L1 clock)%n",
+                r.get("send_seconds"), l1("l1-send-seconds"));
         assertThat(r.get("send_rc")).as(describe()).isEqualTo("0");
         assertThat(l1("l1-received.md5")).as(describe()).isEqualTo(r.get("sent_md5"));
     }
