@@ -23,6 +23,10 @@ public interface DeviceFactory {
      * Validates {@code config} and builds the device. Bad config values throw
      * {@link DeviceConfigException}; a host resource that cannot be had (file, tap, VFIO
      * group) throws {@link DeviceException} with a message saying what to do.
+     *
+     * <p>Read every key of {@code config} before asking {@code context} for anything of the
+     * VM's (interrupts, ioeventfds, memory): {@code jvmm check} calls this without a VM, stops
+     * at the first such request, and reports the keys not read by then as unknown.
      */
     Device create(DeviceConfig config, DeviceContext context) throws DeviceException;
 }

@@ -47,7 +47,7 @@ final class CheckCommand implements Callable<Integer> {
         PluginRegistry plugins = common.loadPlugins();
         int unchecked = DeviceCheck.dryRun(vm, plugins);
         String note = unchecked == 0 ? ""
-                : "; keys of " + plural(unchecked, "device") + " need a running VM to check (--log-level info says which)";
+                : "; keys of " + plural(unchecked, "device") + " could not be checked: the plugin failed (the warning above says why)";
         spec.commandLine().getOut().printf("%s: ok (%s, %d MiB, %s%s)%n", config,
                 plural(vm.vm().vcpus(), "vCPU"), vm.vm().memoryMiB(), plural(vm.devices().size(), "device"), note);
         return ExitCodes.OK;

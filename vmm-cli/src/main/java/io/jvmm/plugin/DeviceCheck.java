@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks a config's [[device]] tables against the plugins without a VM: every type must
  * have a plugin, and (in {@link #dryRun}) each factory builds its device with a
- * {@link DryRunContext} so that bad values and unknown keys are reported. Factories that
- * need the VM during {@code create} are left unchecked (logged at info); a host resource
- * they cannot have ({@link DeviceException}, e.g. a missing disk image) is an error.
+ * {@link DryRunContext} so that bad values and unknown keys are reported. A factory that
+ * asks for the VM during {@code create} is checked up to there (the SPI has it read its keys
+ * first); a host resource it cannot have ({@link DeviceException}, e.g. a missing disk
+ * image) is an error.
  */
 public final class DeviceCheck {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceCheck.class);
@@ -45,7 +46,7 @@ public final class DeviceCheck {
      * config errors from all devices. Note that a factory opens its host resources (files)
      * as it would for a run.
      *
-     * @return the number of devices whose keys could not be checked
+     * @return the number of devices whose keys could not be checked (the plugin failed)
      */
     public static int dryRun(VmConfig config, PluginRegistry plugins) throws ConfigException {
         checkTypes(config, plugins);
@@ -61,16 +62,21 @@ public final class DeviceCheck {
                 errors.add(deviceConfig.error(e));
             } catch (DeviceException e) {
                 if (needsVm(e)) {
-                    unchecked++;
-                    LOG.info("{} ({}): keys not checked: {}", d.key(), d.type(), e.getMessage());
+                    // The SPI has factories read their keys before they need the VM: a key not
+                    // read by now is one the plugin does not know (a typo, most likely).
+                    errors.addAll(deviceConfig.unusedKeyErrors());
+                    LOG.debug("{} ({}): keys checked up to where the device needs a VM: {}", d.key(), d.type(),
+                            e.getMessage());
                 } else {
                     errors.add(deviceConfig.error(e.getMessage()));
                 }
             } catch (RuntimeException | LinkageError e) {
-                unchecked++;
                 if (needsVm(e)) {
-                    LOG.info("{} ({}): keys not checked: {}", d.key(), d.type(), e.getMessage());
+                    errors.addAll(deviceConfig.unusedKeyErrors());
+                    LOG.debug("{} ({}): keys checked up to where the device needs a VM: {}", d.key(), d.type(),
+                            e.getMessage());
                 } else {
+                    unchecked++;
                     LOG.warn("{} ({}): keys not checked, the plugin failed: {}", d.key(), d.type(), e.toString());
                 }
             }

@@ -141,6 +141,31 @@ class JvmmCommandTest {
     }
 
     @Test
+    void pluginsListsTheVirtioAndVfioDeviceTypes() {
+        Result r = jvmm("plugins");
+        assertThat(r.code()).isZero();
+        for (String type : new String[] {"virtio-blk", "virtio-net", "virtio-console", "virtio-rng", "vfio"}) {
+            assertThat(r.out()).containsPattern("(?m)^" + type + " +1 +\\S");
+        }
+    }
+
+    @Test
+    void aMistypedVirtioKeyIsNamedByThePlugin() throws Exception {
+        Path file = config("""
+                [boot]
+                kernel = "guest/vmlinuz"
+                [[device]]
+                type = "virtio-net"
+                tap = "tap0"
+                mca = "52:54:00:12:34:56"
+                """);
+        Result r = jvmm("check", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith(file + ":6: device[1] (virtio-net): unknown key 'mca' (known: ")
+                .contains("mac");
+    }
+
+    @Test
     void aMissingPluginDirectoryIsAUsageError() {
         Result r = jvmm("plugins", "--plugin-dir", tmp.resolve("none").toString());
         assertThat(r.code()).isEqualTo(2);

@@ -63,9 +63,11 @@ class DeviceCheckTest {
     }
 
     @Test
-    void aFactoryThatNeedsTheVmIsLeftUnchecked() throws Exception {
+    void aFactoryThatNeedsTheVmIsCheckedUpToThereAndKeysItHasNotReadAreUnknown() throws Exception {
+        assertThat(DeviceCheck.dryRun(config("[[device]]\ntype = \"test-needs-vm\"\n"), registry())).isZero();
         VmConfig c = config("[[device]]\ntype = \"test-needs-vm\"\nanything = 1\n");
-        assertThat(DeviceCheck.dryRun(c, registry())).isEqualTo(1);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> DeviceCheck.dryRun(c, registry()));
+        assertThat(e.getMessage()).startsWith(tmp.resolve("vm.toml") + ":5: device[1] (test-needs-vm): unknown key 'anything'");
     }
 
     @Test
