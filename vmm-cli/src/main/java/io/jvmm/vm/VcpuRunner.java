@@ -191,7 +191,7 @@ final class VcpuRunner implements Runnable {
         } else if (exit instanceof VcpuExit.Hlt || exit instanceof VcpuExit.Interrupted) {
             return true;
         } else if (exit instanceof VcpuExit.Shutdown) {
-            log.info("vCPU {}: shutdown exit (triple fault), rip=0x{}", vcpu.index(), Long.toHexString(rip()));
+            log.warn("vCPU {}: the guest triple-faulted (KVM_EXIT_SHUTDOWN); {}", vcpu.index(), stateReport());
             listener.guestStopped(VmExit.TRIPLE_FAULT);
             return false;
         } else if (exit instanceof VcpuExit.SystemEvent event) {
@@ -206,6 +206,14 @@ final class VcpuRunner implements Runnable {
             return false;
         }
         return true;
+    }
+
+    private String stateReport() {
+        try {
+            return CpuStateReport.format(vcpu.index(), vcpu.getRegs(), vcpu.getSregs());
+        } catch (KvmException e) {
+            return "its registers cannot be read: " + e.getMessage();
+        }
     }
 
     private long rip() {
