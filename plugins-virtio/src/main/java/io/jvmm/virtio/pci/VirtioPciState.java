@@ -1,12 +1,15 @@
 package io.jvmm.virtio.pci;
 
+import io.jvmm.spi.GuestMemory;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.StateCodec;
+import io.jvmm.virtio.VirtioFeatures;
 import io.jvmm.virtio.queue.QueueState;
 
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * A virtio PCI function's state for a snapshot, as plain data (the {@code ComponentState}
@@ -112,6 +115,68 @@ record VirtioPciState(byte[] config, long barRegister, long barAddress, int[][] 
         r.end();
         return new VirtioPciState(config, barRegister, barAddress, msix, pending, status, generation, dfs, drfs, offered,
                 driver, queueSelect, configVector, isr, List.copyOf(queues), device);
+    }
+
+    /**
+     * What makes this state unusable for a device that offers {@code offered} features, has
+     * queues of at most {@code maxSizes} entries and an MSI-X table of {@code msixSize} entries
+     * ({@code validVector} says which vectors it takes), in {@code memory}; null when it fits.
+     */
+    String problem(long offered, int[] maxSizes, IntPredicate validVector, int msixSize, GuestMemory memory) {
+        if (queues.size() != maxSizes.length) {
+            return "the snapshot has " + queues.size() + " queues, this device has " + maxSizes.length;
+        }
+        if (offeredFeatures != offered) {
+            return String.format("the device offers features 0x%x now, 0x%x when the snapshot was taken "
+                    + "(its settings changed)", offered, offeredFeatures);
+        }
+        if ((driverFeatures & ~offered) != 0) {
+            return String.format("driver features 0x%x were never offered", driverFeatures & ~offered);
+        }
+        String statusProblem = statusProblem();
+        if (statusProblem != null) {
+            return statusProblem;
+        }
+        if (queueSelect < 0 || queueSelect > 0xffff) {
+            return "queue_select " + queueSelect;
+        }
+        if ((isr & ~(VirtioInterrupts.ISR_QUEUE | VirtioInterrupts.ISR_CONFIG)) != 0) {
+            return "ISR 0x" + Integer.toHexString(isr);
+        }
+        if (!validVector.test(configVector)) {
+            return "config MSI-X vector " + configVector + " (the table has " + msixSize + " entries)";
+        }
+        for (int i = 0; i < maxSizes.length; i++) {
+            Queue q = queues.get(i);
+            String problem = q.state().problem(maxSizes[i], memory);
+            if (problem != null) {
+                return "queue " + i + ": " + problem;
+            }
+            if (q.signalledUsed() < 0 || q.signalledUsed() > 0xffff) {
+                return "queue " + i + ": signalled used index " + q.signalledUsed();
+            }
+            if (!validVector.test(q.vector())) {
+                return "queue " + i + ": MSI-X vector " + q.vector() + " (the table has " + msixSize + " entries)";
+            }
+        }
+        return null;
+    }
+
+    /** The device status must be one the state machine can reach (virtio 1.2, 3.1.1). */
+    private String statusProblem() {
+        int known = DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK | DeviceStatus.DRIVER_OK
+                | DeviceStatus.DEVICE_NEEDS_RESET | DeviceStatus.FAILED;
+        if ((status & ~known) != 0) {
+            return "device status 0x" + Integer.toHexString(status) + " has unknown bits";
+        }
+        if ((status & DeviceStatus.DRIVER_OK) != 0 && (status & DeviceStatus.FEATURES_OK) == 0) {
+            return "device status 0x" + Integer.toHexString(status) + " has DRIVER_OK without FEATURES_OK";
+        }
+        if ((status & DeviceStatus.FEATURES_OK) != 0
+                && (driverFeatures & VirtioFeatures.bit(VirtioFeatures.VERSION_1)) == 0) {
+            return "FEATURES_OK without VIRTIO_F_VERSION_1";
+        }
+        return null;
     }
 
     private static int count(int n, String what) throws StateException {

@@ -382,53 +382,11 @@ final class VirtioTransport implements CommonConfig.Registers {
 
     /** Checks the transport's part of {@code s} against this device and guest memory, changing nothing. */
     String restoreProblem(VirtioPciState s) {
-        if (s.queues().size() != queues.length) {
-            return "the snapshot has " + s.queues().size() + " queues, this device has " + queues.length;
+        int[] maxSizes = new int[queues.length];
+        for (int i = 0; i < maxSizes.length; i++) {
+            maxSizes[i] = device.queueMaxSize(i);
         }
-        if (s.offeredFeatures() != offered) {
-            return String.format("the device offers features 0x%x now, 0x%x when the snapshot was taken "
-                    + "(its settings changed)", offered, s.offeredFeatures());
-        }
-        if ((s.driverFeatures() & ~offered) != 0) {
-            return String.format("driver features 0x%x were never offered", s.driverFeatures() & ~offered);
-        }
-        int known = DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK | DeviceStatus.DRIVER_OK
-                | DeviceStatus.DEVICE_NEEDS_RESET | DeviceStatus.FAILED;
-        if ((s.status() & ~known) != 0) {
-            return "device status 0x" + Integer.toHexString(s.status()) + " has unknown bits";
-        }
-        if ((s.status() & DeviceStatus.DRIVER_OK) != 0 && (s.status() & DeviceStatus.FEATURES_OK) == 0) {
-            return "device status 0x" + Integer.toHexString(s.status()) + " has DRIVER_OK without FEATURES_OK";
-        }
-        if ((s.status() & DeviceStatus.FEATURES_OK) != 0
-                && (s.driverFeatures() & VirtioFeatures.bit(VirtioFeatures.VERSION_1)) == 0) {
-            return "FEATURES_OK without VIRTIO_F_VERSION_1";
-        }
-        if (s.queueSelect() < 0 || s.queueSelect() > 0xffff) {
-            return "queue_select " + s.queueSelect();
-        }
-        if ((s.isr() & ~(VirtioInterrupts.ISR_QUEUE | VirtioInterrupts.ISR_CONFIG)) != 0) {
-            return "ISR 0x" + Integer.toHexString(s.isr());
-        }
-        if (!interrupts.validVector(s.configVector())) {
-            return "config MSI-X vector " + s.configVector() + " (the table has " + interrupts.msix().size()
-                    + " entries)";
-        }
-        for (int i = 0; i < queues.length; i++) {
-            VirtioPciState.Queue q = s.queues().get(i);
-            String problem = q.state().problem(device.queueMaxSize(i), context.guestMemory());
-            if (problem != null) {
-                return "queue " + i + ": " + problem;
-            }
-            if (q.signalledUsed() < 0 || q.signalledUsed() > 0xffff) {
-                return "queue " + i + ": signalled used index " + q.signalledUsed();
-            }
-            if (!interrupts.validVector(q.vector())) {
-                return "queue " + i + ": MSI-X vector " + q.vector() + " (the table has " + interrupts.msix().size()
-                        + " entries)";
-            }
-        }
-        return null;
+        return s.problem(offered, maxSizes, interrupts::validVector, interrupts.msix().size(), context.guestMemory());
     }
 
     /**
