@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of the L1 initramfs built by scripts/nested-run (busybox sh).
 #
-# ttyS0 = kernel console (nested-run logs it to a file),
+# ttyS0 = kernel console (nested-run logs it to a file; a JVMM-L1-ALIVE line every
+#         5 s tells nested-run that L1 is still running),
 # ttyS1 = the command's output and the control lines that nested-run reads:
 #   JVMM-L1-INIT-OK run=ID        init started
 #   JVMM-L1-WARN: text            shown on nested-run's stderr
@@ -41,6 +42,9 @@ fail() {
 
 say "JVMM-L1-INIT-OK run=$RUN"
 hostname jvmm-l1
+# Heartbeat: an L1 that has stopped running (seen: both CPUs idle for good, its timers
+# never firing) prints nothing else, so nested-run can only tell it from a quiet one by this.
+( while :; do echo "JVMM-L1-ALIVE" >/dev/ttyS0; sleep 5; done ) &
 
 # modules, in dependency order ("name path" per line)
 while read -r name path; do

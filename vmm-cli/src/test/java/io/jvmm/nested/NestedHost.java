@@ -92,7 +92,7 @@ final class NestedHost {
             // on both CPUs, and once as an L1 kernel panic, a stack overflow inside kvm_amd's
             // KVM_RUN): the host of the test failed, not the code under test, and it has not
             // repeated on a second run. Say so in the test output and run the whole thing once more.
-            System.out.println("FLAKE: the nested host " + (r.exitCode() == LOCKUP_EXIT ? "locked up" : "failed or crashed")
+            System.out.println("FLAKE: the nested host " + (r.exitCode() == LOCKUP_EXIT ? "locked up or stopped running" : "failed or crashed")
                     + " (nested-run exit " + r.exitCode() + "); running the scenario once more");
             Result again = exec(cmd, timeoutSeconds + 120);
             printJvmCrashReports(scratch, started);
