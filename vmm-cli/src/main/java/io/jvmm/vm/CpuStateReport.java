@@ -7,13 +7,17 @@ import io.jvmm.kvm.Sregs;
  * The registers a developer needs to tell why a guest died (a triple fault leaves no oops in
  * the guest's log): where it ran, which page tables and descriptor tables were live, and the
  * last page-fault address. Formatted as QEMU's "-d cpu_reset" dump is read: hex, one line each.
+ * On AMD, KVM puts the vCPU through INIT before it reports KVM_EXIT_SHUTDOWN (the VMCB is
+ * undefined after a shutdown intercept, arch/x86/kvm/svm/svm.c shutdown_interception), so the
+ * registers are then the INIT state; the report says so rather than pass it off as the fault.
  */
 final class CpuStateReport {
     private CpuStateReport() {
     }
 
     static String format(int vcpu, Regs r, Sregs s) {
-        return String.format(
+        return (isInitState(r, s) ? "the registers are the INIT state (KVM on AMD resets a vCPU that shut down; "
+                + "where the guest faulted is lost): " : "") + String.format(
                 "vCPU %d state:%n"
                         + "  RIP=%016x RFL=%08x RSP=%016x RBP=%016x%n"
                         + "  RAX=%016x RBX=%016x RCX=%016x RDX=%016x%n"
@@ -28,5 +32,10 @@ final class CpuStateReport {
                 s.tr().base(),
                 s.gdt().base(), s.gdt().limit(), s.idt().base(), s.idt().limit(),
                 s.cr0(), s.cr2(), s.cr3(), s.cr4(), s.efer());
+    }
+
+    /** RIP 0xfff0 in CS f000 with base 0xffff0000, protection off: the state after RESET or INIT (SDM 3A, 10.1). */
+    static boolean isInitState(Regs r, Sregs s) {
+        return r.rip() == 0xfff0 && s.cs().selector() == 0xf000 && s.cs().base() == 0xffff0000L && (s.cr0() & 1) == 0;
     }
 }
