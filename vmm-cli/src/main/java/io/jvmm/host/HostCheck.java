@@ -10,8 +10,10 @@ import java.util.Optional;
 
 /**
  * Decides up front whether this host can run a stock Linux guest, so the user gets one clear
- * line instead of a hang: no /dev/kvm, no permission, or a PVM host (HOST-FACTS.md: the
- * kvm_pvm module runs only PVM-aware guests).
+ * line instead of a hang: no /dev/kvm, no permission, or a PVM host (the out-of-tree kvm_pvm
+ * module runs only guests written for PVM, and may be loaded without giving a /dev/kvm at all).
+ * The device path, the sysfs root and the probe that opens the device are all parameters, so
+ * every answer can be tested on any machine.
  */
 public final class HostCheck {
     /** Overrides the KVM device path (tests use it to simulate a host without KVM). */
@@ -19,12 +21,34 @@ public final class HostCheck {
     /** Overrides the sysfs root (tests use it to simulate a PVM host or a normal one). */
     public static final String SYSFS_PROPERTY = "jvmm.sysfs";
 
+    private static final String NESTED_HINT = "run inside the nested test host instead: "
+            + "scripts/nested-run -- bin/jvmm run CONFIG";
+
+    /** Opens the KVM device and answers KVM_GET_API_VERSION; throws {@link KvmException} with errno. */
+    @FunctionalInterface
+    public interface DeviceProbe {
+        int apiVersion(String devicePath);
+
+        /** The real probe: open(2) and KVM_GET_API_VERSION (Documentation/virt/kvm/api.rst, 4.1). */
+        DeviceProbe KERNEL = path -> {
+            try (Kvm kvm = Kvm.open(path)) {
+                return kvm.apiVersion();
+            }
+        };
+    }
+
     private final String devicePath;
     private final Path sysfs;
+    private final DeviceProbe probe;
 
-    public HostCheck(String devicePath, Path sysfs) {
+    public HostCheck(String devicePath, Path sysfs, DeviceProbe probe) {
         this.devicePath = devicePath;
         this.sysfs = sysfs;
+        this.probe = probe;
+    }
+
+    public HostCheck(String devicePath, Path sysfs) {
+        this(devicePath, sysfs, DeviceProbe.KERNEL);
     }
 
     public static HostCheck fromSystem() {
@@ -38,16 +62,21 @@ public final class HostCheck {
 
     /** Why this host cannot run the VM, or empty when it can. Opens and closes the device once. */
     public Optional<String> problem() {
+        boolean pvm = Files.isDirectory(sysfs.resolve("module/kvm_pvm"));
         if (!Files.exists(Path.of(devicePath))) {
+            if (pvm) {
+                return Optional.of("no " + devicePath + ": this host has only PVM KVM (module kvm_pvm is loaded "
+                        + "but gives no " + devicePath + "), which cannot boot stock Linux kernels; " + NESTED_HINT);
+            }
             return Optional.of("no " + devicePath + ": this host has no KVM (load kvm_intel or kvm_amd, enable "
-                    + "virtualisation in the firmware, or run inside the nested test host: scripts/nested-run -- bin/jvmm run CONFIG)");
+                    + "virtualisation in the firmware, or " + NESTED_HINT + ")");
         }
-        if (Files.isDirectory(sysfs.resolve("module/kvm_pvm"))) {
+        if (pvm) {
             return Optional.of("this host's KVM is PVM (module kvm_pvm): stock Linux kernels cannot boot here; "
-                    + "run inside the nested test host instead: scripts/nested-run -- bin/jvmm run CONFIG");
+                    + NESTED_HINT);
         }
-        try (Kvm kvm = Kvm.open(devicePath)) {
-            int version = kvm.apiVersion();
+        try {
+            int version = probe.apiVersion(devicePath);
             if (version != Kvm.API_VERSION) {
                 return Optional.of(devicePath + " speaks KVM API " + version + ", jvmm needs " + Kvm.API_VERSION);
             }

@@ -84,23 +84,38 @@ class RunBadInputTest {
         assertOneLine(jvmm("run", file.toString()), 2, "vm.toml:2", "memroy");
     }
 
+    /** Points the host check at a fake /dev and /sys under tmp, whatever this machine has. */
+    private void fakeHost(boolean pvmModule, boolean device) throws IOException {
+        Files.createDirectories(tmp.resolve("sys/module/kvm"));
+        if (pvmModule) {
+            Files.createDirectories(tmp.resolve("sys/module/kvm_pvm"));
+        }
+        if (device) {
+            Files.createFile(tmp.resolve("kvm"));
+        }
+        System.setProperty(HostCheck.SYSFS_PROPERTY, tmp.resolve("sys").toString());
+        System.setProperty(HostCheck.DEVICE_PROPERTY, tmp.resolve("kvm").toString());
+    }
+
     @Test
     void pvmHostIsRefusedWithWhatToDoInstead() throws IOException {
         Path file = config("[vm]", "");
-        if (!Files.isDirectory(Path.of("/sys/module/kvm_pvm"))) {
-            // Not on a PVM machine: show the same path with a sysfs that has the module.
-            Files.createDirectories(tmp.resolve("sys/module/kvm_pvm"));
-            Files.createFile(tmp.resolve("kvm"));
-            System.setProperty(HostCheck.SYSFS_PROPERTY, tmp.resolve("sys").toString());
-            System.setProperty(HostCheck.DEVICE_PROPERTY, tmp.resolve("kvm").toString());
-        }
+        fakeHost(true, true);
         assertOneLine(jvmm("run", file.toString()), 3, "PVM", "nested test host");
+    }
+
+    @Test
+    void pvmModuleWithoutDeviceIsRefusedWithWhatToDoInstead() throws IOException {
+        Path file = config("[vm]", "");
+        fakeHost(true, false);
+        assertOneLine(jvmm("run", file.toString()), 3, "no " + tmp.resolve("kvm"), "kvm_pvm", "nested test host",
+                "scripts/nested-run");
     }
 
     @Test
     void hostWithoutKvm() throws IOException {
         Path file = config("[vm]", "");
-        System.setProperty(HostCheck.DEVICE_PROPERTY, tmp.resolve("no-kvm-here").toString());
-        assertOneLine(jvmm("run", file.toString()), 3, "no " + tmp.resolve("no-kvm-here"), "no KVM");
+        fakeHost(false, false);
+        assertOneLine(jvmm("run", file.toString()), 3, "no " + tmp.resolve("kvm"), "no KVM");
     }
 }
