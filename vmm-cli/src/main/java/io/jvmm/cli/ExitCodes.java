@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 /** The process exit codes of {@code jvmm}, documented in every {@code --help}. */
 public final class ExitCodes {
-    /** Success; for {@code run}: the guest powered off or reset (rebooted). */
+    /** Success; for {@code run} and {@code restore}: the guest powered off or reset (rebooted). */
     public static final int OK = 0;
     /** The VM failed while being built or while running. */
     public static final int VM_ERROR = 1;
@@ -20,6 +20,11 @@ public final class ExitCodes {
     public static final int HOST_UNSUPPORTED = 3;
     /** restore: the snapshot is unreadable, corrupted, truncated, or no longer matches its config. */
     public static final int BAD_SNAPSHOT = 4;
+    /**
+     * run/restore: a vCPU triple-faulted (KVM_EXIT_SHUTDOWN). Real hardware would reset, but a
+     * guest that triple-faults has crashed, so a script must not read it as a clean end.
+     */
+    public static final int GUEST_TRIPLE_FAULT = 5;
 
     private ExitCodes() {
     }
@@ -27,13 +32,20 @@ public final class ExitCodes {
     /** The help text: code -> meaning, in order. */
     public static Map<String, String> descriptions() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(" " + OK, "OK; for run: the guest powered off or reset (rebooted).");
+        m.put(" " + OK, "OK; for run and restore: the guest powered off or reset (rebooted).");
         m.put(" " + VM_ERROR, "The VM failed while starting or running.");
         m.put(" " + USAGE, "Bad command line, invalid config file, or unusable plugins.");
         m.put(" " + HOST_UNSUPPORTED, "This host cannot run VMs (no /dev/kvm, no permission, PVM host).");
         m.put(" " + BAD_SNAPSHOT, "restore: the snapshot is corrupted, truncated, of an unknown version, or no longer "
                 + "matches its config (missing kernel/disk, other memory size); nothing ran.");
+        m.put(" " + GUEST_TRIPLE_FAULT, "run, restore: the guest triple-faulted (crashed); its vCPU registers are "
+                + "printed.");
         return m;
+    }
+
+    /** The code for how a VM run by {@code run} or {@code restore} ended. */
+    public static int forVmExit(io.jvmm.vm.VmExit exit) {
+        return exit == io.jvmm.vm.VmExit.TRIPLE_FAULT ? GUEST_TRIPLE_FAULT : OK;
     }
 
     /** The code for an exception thrown by a command. */

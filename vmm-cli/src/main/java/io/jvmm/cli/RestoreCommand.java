@@ -70,7 +70,7 @@ final class RestoreCommand implements Callable<Integer> {
                     control -> lifecycle.wiring(err, ((Vm) control)::requestStop).accept(control));
         }
         err.println(RunCommand.message(exit));
-        return ExitCodes.OK;
+        return ExitCodes.forVmExit(exit);
     }
 
     private SerialSection serial(SerialSection fromConfig) {

@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             });
         }
         spec.commandLine().getErr().println(message(exit));
-        return ExitCodes.OK;
+        return ExitCodes.forVmExit(exit);
     }
 
     /** The one line printed when the guest ends. */
@@ -89,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
             case POWER_OFF -> "jvmm: guest powered off";
             case STOPPED_BY_USER -> "jvmm: VM stopped from the console (Ctrl-A x)";
             case RESET -> "jvmm: guest reset (reboot)";
-            case TRIPLE_FAULT -> "jvmm: guest triple-faulted (treated as reset)";
+            case TRIPLE_FAULT -> "jvmm: guest triple-faulted: the VM is stopped (exit code 5)";
             case SNAPSHOT_THEN_EXIT -> "jvmm: snapshot taken; VM stopped";
         };
     }

@@ -184,7 +184,7 @@ final class Session implements AutoCloseable {
             case POWER_OFF -> "jvmm: guest powered off";
             case STOPPED_BY_USER -> "jvmm: VM stopped";
             case RESET -> "jvmm: guest reset (reboot); 'boot' starts it again";
-            case TRIPLE_FAULT -> "jvmm: guest triple-faulted (treated as reset)";
+            case TRIPLE_FAULT -> "jvmm: guest triple-faulted: the VM is stopped (registers in the log)";
             case SNAPSHOT_THEN_EXIT -> "jvmm: snapshot taken; VM stopped";
         };
     }

@@ -43,10 +43,11 @@ class JvmmCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("run", "check", "plugins", "help")
                 .contains("Exit codes:")
-                .contains(" 0   OK; for run: the guest powered off or reset")
+                .contains(" 0   OK; for run and restore: the guest powered off or reset")
                 .contains(" 1   The VM failed")
                 .contains(" 2   Bad command line, invalid config file")
                 .contains(" 3   This host cannot run VMs")
+                .contains(" 5   run, restore: the guest triple-faulted")
                 .contains("Examples:", "jvmm run examples/configs/demo.toml", "JVMM_PLUGIN_PATH");
     }
 
@@ -207,7 +208,10 @@ class JvmmCommandTest {
         assertThat(RunCommand.message(VmExit.POWER_OFF)).isEqualTo("jvmm: guest powered off");
         assertThat(RunCommand.message(VmExit.RESET)).isEqualTo("jvmm: guest reset (reboot)");
         assertThat(RunCommand.message(VmExit.STOPPED_BY_USER)).isEqualTo("jvmm: VM stopped from the console (Ctrl-A x)");
-        assertThat(RunCommand.message(VmExit.TRIPLE_FAULT)).isEqualTo("jvmm: guest triple-faulted (treated as reset)");
+        assertThat(RunCommand.message(VmExit.TRIPLE_FAULT)).isEqualTo("jvmm: guest triple-faulted: the VM is stopped (exit code 5)");
+        assertThat(ExitCodes.forVmExit(VmExit.TRIPLE_FAULT)).isEqualTo(5);
+        assertThat(ExitCodes.forVmExit(VmExit.POWER_OFF)).isZero();
+        assertThat(ExitCodes.forVmExit(VmExit.RESET)).isZero();
     }
 
     @Test
