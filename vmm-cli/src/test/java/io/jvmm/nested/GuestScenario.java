@@ -14,10 +14,8 @@ import java.util.regex.Pattern;
  */
 record GuestScenario(String name, Path dir, String config) {
     static final String INIT_MARKER = "JVMM-GUEST-INIT-OK";
-    /** What jvmm run prints when a vCPU takes KVM_EXIT_SHUTDOWN. */
+    /** What jvmm run prints when a vCPU takes KVM_EXIT_SHUTDOWN (and exits 5). */
     static final String TRIPLE_FAULT = "guest triple-faulted";
-    /** The first line a crashing JVM prints (its hs_err report has the rest). */
-    static final String JVM_CRASH = "A fatal error has been detected by the Java Runtime Environment";
 
     /** Writes the scenario's config into {@code scratch/name}. */
     static GuestScenario create(Path scratch, String name, Path kernel, Path initrd, String memory, int vcpus,
@@ -43,36 +41,17 @@ record GuestScenario(String name, Path dir, String config) {
     }
 
     /**
-     * The shell lines that run this scenario inside L1 (with a per-run time limit). A run in
-     * which the JVM crashed or the guest triple-faulted is run once more, saying FLAKE; the
-     * first run's output is kept as jvmm.out.first and serial.log.first. Both are what the
-     * nested host's emulated CPU does now and then (HOST-FACTS; README, Tests): a JVM dies of a
-     * fault on an ordinary instruction of freshly JIT-compiled code, or a guest triple-faults,
-     * in VMs of every kind, at boot or under load. The same in the second run fails the test.
+     * The shell lines that run this scenario inside L1, once, with a per-run time limit. A
+     * run that hangs leaves its threads' kernel stacks and the JVM's thread dump in jvmm.out
+     * (scripts/lib/run-with-deadline) and exits 124. Any rerun is decided outside L1, on
+     * evidence that the host failed (NestedHost, HostFaults).
      */
     String driverLines(Path repo, int timeoutSeconds) {
-        return driverLines(repo, timeoutSeconds, true);
-    }
-
-    /**
-     * As {@link #driverLines(Path, int)}; {@code rerunOnHostFault} false for a scenario whose
-     * partners in L1 (a network peer, say) serve one run only: Failsafe's rerun of the failed
-     * tests repeats the whole L1 run instead.
-     */
-    String driverLines(Path repo, int timeoutSeconds, boolean rerunOnHostFault) {
         return """
-                cd '%1$s' && for attempt in $(seq %2$s); do
-                  timeout %3$d bin/jvmm run '%4$s/vm.toml' > '%4$s/jvmm.out' 2>&1; echo $? > '%4$s/exit'
-                  flake=
-                  grep -aq '%5$s' '%4$s/jvmm.out' && flake='the JVM crashed'
-                  grep -aq '%6$s' '%4$s/jvmm.out' && flake='the guest triple-faulted'
-                  { [ -z "$flake" ] || [ "$attempt" = %2$s ]; } && break
-                  echo "FLAKE: scenario %7$s: $flake (an emulated-CPU fault of the nested host); running it once more"
-                  mv '%4$s/jvmm.out' '%4$s/jvmm.out.first'; mv '%4$s/serial.log' '%4$s/serial.log.first' 2>/dev/null
-                done
-                echo "scenario %7$s: jvmm exit $(cat '%4$s/exit')"
-                """.formatted(repo, rerunOnHostFault ? 2 : 1, timeoutSeconds, dir, JVM_CRASH,
-                TRIPLE_FAULT, name);
+                cd '%1$s' && scripts/lib/run-with-deadline %2$d -- bin/jvmm run '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1; \
+                  echo $? > '%3$s/exit'
+                echo "scenario %4$s: jvmm exit $(cat '%3$s/exit')"
+                """.formatted(repo, timeoutSeconds, dir, name);
     }
 
     int exitCode() throws IOException {

@@ -17,22 +17,26 @@ class GuestScenarioTest {
     @TempDir
     Path repo;
 
-    /** A bin/jvmm whose first run triple-faults and whose later runs pass. */
-    private GuestScenario scenarioWithAFirstRunThatTripleFaults() throws Exception {
+    /** A stand-in repository: the real scripts/lib/run-with-deadline and a bin/jvmm with this body. */
+    private GuestScenario scenarioWithJvmm(String body) throws Exception {
+        Path lib = Files.createDirectories(repo.resolve("scripts/lib"));
+        Files.copy(NestedHost.repo().resolve("scripts/lib/run-with-deadline"), lib.resolve("run-with-deadline"));
         Path bin = Files.createDirectories(repo.resolve("bin"));
-        Path jvmm = Files.writeString(bin.resolve("jvmm"), """
-                #!/bin/sh
-                d=$(dirname "$2")
-                if [ -e "$d/ran" ]; then echo 'jvmm: the guest powered off'; echo booted > "$d/serial.log"; exit 0; fi
-                touch "$d/ran"; echo 'half' > "$d/serial.log"
-                echo 'jvmm: guest triple-faulted (treated as reset)'; exit 0
-                """);
+        Path jvmm = Files.writeString(bin.resolve("jvmm"), "#!/bin/sh\n" + body);
         Files.setPosixFilePermissions(jvmm, PosixFilePermissions.fromString("rwxr-xr-x"));
         return GuestScenario.create(repo.resolve("scratch"), "s1", repo.resolve("vmlinuz"), repo.resolve("initrd"),
                 "256M", 1, "console=ttyS0");
     }
 
-    /** Runs the lines with sh, quietly (their FLAKE lines are not the build's). */
+    /** A bin/jvmm whose runs triple-fault (exit 5), counting its runs in the scenario's folder. */
+    private GuestScenario scenarioWhoseGuestTripleFaults() throws Exception {
+        return scenarioWithJvmm("""
+                d=$(dirname "$2")
+                echo run >> "$d/runs"; echo 'half' > "$d/serial.log"
+                echo 'jvmm: guest triple-faulted: the VM is stopped (exit code 5)'; exit 5
+                """);
+    }
+
     private static String run(String lines) throws Exception {
         Process p = new ProcessBuilder(List.of("sh", "-c", lines)).redirectErrorStream(true).start();
         p.getOutputStream().close();
@@ -43,25 +47,24 @@ class GuestScenarioTest {
     }
 
     @Test
-    void aRunWhoseGuestTripleFaultedIsRunOnceMoreAndSaysFlake() throws Exception {
-        GuestScenario s = scenarioWithAFirstRunThatTripleFaults();
+    void aTripleFaultIsRunOnceAndItsExitCodeStands() throws Exception {
+        GuestScenario s = scenarioWhoseGuestTripleFaults();
 
         String out = run(s.driverLines(repo, 30));
 
-        assertThat(out).contains("FLAKE: scenario s1: the guest triple-faulted", "scenario s1: jvmm exit 0");
-        assertThat(s.jvmmOutput()).contains("powered off").doesNotContain("triple");
-        assertThat(s.serial()).isEqualTo("booted\n");
-        assertThat(s.dir().resolve("jvmm.out.first")).content().contains("triple-faulted");
-        assertThat(s.dir().resolve("serial.log.first")).content().isEqualTo("half\n");
+        assertThat(out).contains("scenario s1: jvmm exit 5").doesNotContain("FLAKE", "RERUN");
+        assertThat(s.exitCode()).isEqualTo(5);
+        assertThat(s.jvmmOutput()).contains("triple-faulted");
+        assertThat(s.dir().resolve("runs")).content().isEqualTo("run\n");
     }
 
     @Test
-    void withoutRerunTheFirstRunStandsForTheL1RunToBeRepeated() throws Exception {
-        GuestScenario s = scenarioWithAFirstRunThatTripleFaults();
+    void aHungRunLeavesItsThreadsInTheOutputAndExits124() throws Exception {
+        GuestScenario s = scenarioWithJvmm("echo started; exec sleep 600\n");
 
-        String out = run(s.driverLines(repo, 30, false));
+        String out = run(s.driverLines(repo, 1));
 
-        assertThat(out).doesNotContain("FLAKE").contains("scenario s1: jvmm exit 0");
-        assertThat(s.jvmmOutput()).contains("triple-faulted");
+        assertThat(out).contains("scenario s1: jvmm exit 124");
+        assertThat(s.jvmmOutput()).contains("started", "still running after 1 s", "thread ", "state=");
     }
 }

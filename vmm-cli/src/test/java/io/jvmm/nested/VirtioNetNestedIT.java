@@ -101,7 +101,7 @@ class VirtioNetNestedIT {
                 sender=$!
                 %3$s
                 kill $receiver $sender 2>/dev/null
-                """.formatted(w, BYTES, net.driverLines(repo, 700, false));
+                """.formatted(w, BYTES, net.driverLines(repo, 700));
         Path script = work.resolve("driver.sh");
         Files.writeString(script, driver);
         NestedHost.runInL1(work, 1200, List.of("sh", script.toString()));
