@@ -21,11 +21,26 @@ public final class SyntheticBzImage {
     int payloadSize = 8192;
     /** The short jump's displacement: header end = 0x202 + this. */
     int jumpDisplacement = 0x6a;
+    /** Code at the 64-bit entry point (payload + 0x200, boot.rst "64-bit Boot Protocol"), or null. */
+    byte[] entry64;
+
+    /**
+     * An image whose 64-bit entry executes UD2 (0F 0B). The boot IDT is empty, so the #UD
+     * cannot be delivered, nor the #DF after it: the vCPU triple-faults (KVM_EXIT_SHUTDOWN).
+     */
+    public static SyntheticBzImage tripleFaulting() {
+        SyntheticBzImage k = new SyntheticBzImage();
+        k.entry64 = new byte[] {0x0f, 0x0b};
+        return k;
+    }
 
     byte[] payload() {
         byte[] p = new byte[payloadSize];
         for (int i = 0; i < p.length; i++) {
             p[i] = (byte) (i * 7 + 3);
+        }
+        if (entry64 != null) {
+            System.arraycopy(entry64, 0, p, 0x200, entry64.length);
         }
         return p;
     }

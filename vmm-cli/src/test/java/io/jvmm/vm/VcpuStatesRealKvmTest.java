@@ -14,20 +14,21 @@ import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.VcpuState;
 import io.jvmm.snapshot.VmState;
 import io.jvmm.spi.RamRegion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The state ioctls against this host's real /dev/kvm: real-mode code counts in a loop with a
- * port write per step; its vCPU and VM state are saved mid-run (through the snapshot records'
- * encoding), restored into a fresh VM with a copy of its memory, and it continues counting.
+ * The state ioctls against a real /dev/kvm: real-mode code counts in a loop with a port write
+ * per step; its vCPU and VM state are saved mid-run (through the snapshot records' encoding),
+ * restored into a fresh VM with a copy of its memory, and it continues counting. Tagged
+ * "real-kvm": it fails without a working /dev/kvm and runs inside the nested test host
+ * (RealKvmNestedIT).
  */
+@Tag("real-kvm")
 class VcpuStatesRealKvmTest {
     // loop: inc word [0x5000]; mov ax,[0x5000]; out 0x80,ax; jmp loop
     private static final byte[] CODE = {(byte) 0xff, 0x06, 0x00, 0x50, (byte) 0xa1, 0x00, 0x50, (byte) 0xe7,
@@ -42,7 +43,6 @@ class VcpuStatesRealKvmTest {
 
     @Test
     void stateSavedMidRunContinuesInANewVm() throws Exception {
-        assumeTrue(Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm")), "needs /dev/kvm");
         try (Kvm kvm = Kvm.open("/dev/kvm")) {
             List<Integer> msrIndices = kvm.msrIndexList();
             assertThat(msrIndices).contains(0x10); // IA32_TSC
