@@ -43,13 +43,16 @@ record GuestScenario(String name, Path dir, String config) {
     /**
      * The shell lines that run this scenario inside L1, once, with a per-run time limit. A
      * run that hangs leaves its threads' kernel stacks and the JVM's thread dump in jvmm.out
-     * (scripts/lib/run-with-deadline) and exits 124. Any rerun is decided outside L1, on
-     * evidence that the host failed (NestedHost, HostFaults).
+     * (scripts/lib/run-with-deadline) and exits 124; a run whose guest triple-faulted (exit 5)
+     * leaves L1's last KVM events in l1-kvm-trace.txt (scripts/lib/l1-kvm-trace). Any rerun is
+     * decided outside L1, on evidence that the host failed (NestedHost, HostFaults).
      */
     String driverLines(Path repo, int timeoutSeconds) {
         return """
-                cd '%1$s' && scripts/lib/run-with-deadline %2$d -- bin/jvmm run '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1; \
-                  echo $? > '%3$s/exit'
+                cd '%1$s' && scripts/lib/l1-kvm-trace start
+                scripts/lib/run-with-deadline %2$d -- bin/jvmm run '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1
+                echo $? > '%3$s/exit'
+                if [ "$(cat '%3$s/exit')" = 5 ]; then scripts/lib/l1-kvm-trace save '%3$s/l1-kvm-trace.txt'; fi
                 echo "scenario %4$s: jvmm exit $(cat '%3$s/exit')"
                 """.formatted(repo, timeoutSeconds, dir, name);
     }

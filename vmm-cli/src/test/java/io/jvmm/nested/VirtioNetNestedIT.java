@@ -100,7 +100,9 @@ class VirtioNetNestedIT {
                   echo "$t0 $(cut -d' ' -f1 /proc/uptime)" | awk '{print $2 - $1}' > "$W/l1-send-seconds" ) &
                 sender=$!
                 %3$s
-                kill $receiver $sender 2>/dev/null
+                # The guest may be gone mid-transfer: end the peers' children too (an nc still
+                # connected would keep this L1 run alive until nested-run's time limit).
+                pkill -P $receiver; pkill -P $sender; kill $receiver $sender 2>/dev/null
                 """.formatted(w, BYTES, net.driverLines(repo, 700));
         Path script = work.resolve("driver.sh");
         Files.writeString(script, driver);
