@@ -44,7 +44,7 @@ record GuestScenario(String name, Path dir, String config) {
      * The shell lines that run this scenario inside L1, once, with a per-run time limit. A
      * run that hangs leaves its threads' kernel stacks and the JVM's thread dump in jvmm.out
      * (scripts/lib/run-with-deadline) and exits 124; a run whose guest triple-faulted (exit 5)
-     * leaves L1's last KVM events in l1-kvm-trace.txt (scripts/lib/l1-kvm-trace). Any rerun is
+     * or that hung leaves L1's last KVM events in l1-kvm-trace.txt (scripts/lib/l1-kvm-trace). Any rerun is
      * decided outside L1, on evidence that the host failed (NestedHost, HostFaults).
      */
     String driverLines(Path repo, int timeoutSeconds) {
@@ -52,7 +52,7 @@ record GuestScenario(String name, Path dir, String config) {
                 cd '%1$s' && scripts/lib/l1-kvm-trace start
                 scripts/lib/run-with-deadline %2$d -- bin/jvmm run '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1
                 echo $? > '%3$s/exit'
-                if [ "$(cat '%3$s/exit')" = 5 ]; then scripts/lib/l1-kvm-trace save '%3$s/l1-kvm-trace.txt'; fi
+                case "$(cat '%3$s/exit')" in 5|124) scripts/lib/l1-kvm-trace save '%3$s/l1-kvm-trace.txt' ;; esac
                 echo "scenario %4$s: jvmm exit $(cat '%3$s/exit')"
                 """.formatted(repo, timeoutSeconds, dir, name);
     }
@@ -83,8 +83,15 @@ record GuestScenario(String name, Path dir, String config) {
     }
 
     String describe() throws IOException {
-        return "scenario " + name + "\n--- jvmm output ---\n" + jvmmOutput() + "\n--- serial (tail) ---\n"
+        String text = "scenario " + name + "\n--- jvmm output ---\n" + jvmmOutput() + "\n--- serial (tail) ---\n"
                 + tail(serial(), 4000);
+        Path trace = dir.resolve("l1-kvm-trace.txt");
+        if (Files.exists(trace)) {
+            // L1's view of the guest's last moments: the exit that ended it carries the guest RIP
+            // and the event being delivered, which the vCPU registers jvmm can read no longer do.
+            text += "\n--- L1's last KVM events (" + trace + ", tail) ---\n" + tail(Files.readString(trace), 3000);
+        }
+        return text;
     }
 
     private static String tail(String s, int n) {

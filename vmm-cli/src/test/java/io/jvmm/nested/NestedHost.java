@@ -91,10 +91,11 @@ final class NestedHost {
         if (!first.evidence().isEmpty()) {
             String why = String.join("; ", first.evidence())
                     + (first.suspects().isEmpty() ? "" : " (also seen: " + String.join("; ", first.suspects()) + ")");
+            Path firstRun = scratch.resolveSibling(scratch.getFileName() + ".attempt-1");
             System.out.println("RERUN: " + test + ": the nested host failed: " + why
-                    + "; every input restored, running it once more");
+                    + "; every input restored, running it once more (the first run's outputs are in " + firstRun + ")");
             recordRerun(test, why);
-            inputs.restore();
+            inputs.restore(firstRun);
             last = attempt(scratch, timeoutSeconds, nestedRunOptions, command, 2);
             assertThat(last.evidence()).as("the nested host failed again in the rerun of %s (a sick host fails the "
                     + "run):%n%s", test, last.result().output()).isEmpty();
@@ -136,7 +137,7 @@ final class NestedHost {
         List<String> evidence = HostFaults.evidence(r.exitCode(), console, reports);
         List<String> suspects = HostFaults.suspects(scratch, reports, started);
         for (String s : suspects) {
-            System.out.println("SUSPECT (presumed a jvmm bug, never a reason to rerun): " + s);
+            System.out.println("SUSPECT (unless the test expects it: presumed a jvmm bug; never a reason to rerun): " + s);
         }
         return new Attempt(r, evidence, suspects);
     }

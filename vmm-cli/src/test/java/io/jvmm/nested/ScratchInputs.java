@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 /**
  * A copy of everything in a scratch directory before an L1 run (configs, initramfs files, disk
  * images the guest will write to), so that a rerun starts from exactly the same inputs: the
- * first run's outputs are deleted and every input file is put back as it was. JVM crash
- * reports are kept: they were printed, and they are the evidence for the rerun.
+ * first run's outputs are moved aside (kept for the record) and every input file is put back
+ * as it was. JVM crash reports stay where they are: they are the evidence for the rerun.
  */
 final class ScratchInputs {
     private static final int DEPTH = 4;
@@ -41,11 +41,17 @@ final class ScratchInputs {
         return new ScratchInputs(scratch, copy, inputs);
     }
 
-    /** Deletes what the run wrote (but crash reports) and puts every input back as it was saved. */
-    void restore() throws IOException, InterruptedException {
+    /**
+     * Moves what the run wrote (but crash reports) under {@code keep}, for the record of the
+     * failed run, and puts every input back as it was saved.
+     */
+    void restore(Path keep) throws IOException, InterruptedException {
+        deleteTree(keep);
         for (Path f : files(scratch)) {
-            if (!inputs.contains(f) && !f.getFileName().toString().startsWith("hs_err_pid")) {
-                Files.delete(f);
+            if (!inputs.contains(f)) {
+                Path target = keep.resolve(scratch.relativize(f));
+                Files.createDirectories(target.getParent());
+                Files.move(f, target);
             }
         }
         for (Path f : inputs) {

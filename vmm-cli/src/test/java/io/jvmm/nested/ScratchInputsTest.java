@@ -14,7 +14,7 @@ class ScratchInputsTest {
     Path dir;
 
     @Test
-    void restorePutsInputsBackDeletesOutputsAndKeepsCrashReports() throws Exception {
+    void restorePutsInputsBackMovesOutputsAsideAndKeepsCrashReports() throws Exception {
         Path scratch = Files.createDirectories(dir.resolve("scratch"));
         Path config = Files.writeString(scratch.resolve("vm.toml"), "[vm]\n");
         Path disk = Files.createDirectories(scratch.resolve("blk")).resolve("disk.img");
@@ -34,7 +34,7 @@ class ScratchInputsTest {
         Path output = Files.writeString(scratch.resolve("blk/jvmm.out"), "jvmm: guest powered off\n");
         Path report = Files.writeString(scratch.resolve("hs_err_pid9.log"), "#");
 
-        inputs.restore();
+        inputs.restore(dir.resolve("scratch.attempt-1"));
 
         assertThat(config).content().isEqualTo("[vm]\n");
         byte[] sector = new byte[6];
@@ -45,6 +45,7 @@ class ScratchInputsTest {
         assertThat(new String(sector)).isEqualTo("marker");
         assertThat(Files.size(disk)).isEqualTo(64L << 20);
         assertThat(output).doesNotExist();
+        assertThat(dir.resolve("scratch.attempt-1/blk/jvmm.out")).content().isEqualTo("jvmm: guest powered off\n");
         assertThat(report).exists();
 
         inputs.discard();

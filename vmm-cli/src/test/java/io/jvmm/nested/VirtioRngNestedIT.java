@@ -38,7 +38,8 @@ class VirtioRngNestedIT {
             echo "RESULT msix_irqs=$(grep virtio /proc/interrupts | grep -c MSI)"
             head -c %1$d /dev/hwrng > /tmp/rng
             echo "RESULT first_bytes=$(wc -c < /tmp/rng)"
-            echo "RESULT first_distinct=$(od -An -v -tx1 /tmp/rng | tr -s ' ' '\\n' | grep . | sort -u | wc -l)"
+            # Distinct byte values in the first 64 KiB: sorting the whole MiB as text is slow in L2.
+            echo "RESULT first_distinct=$(head -c 65536 /tmp/rng | od -An -v -tx1 | tr -s ' ' '\\n' | grep . | sort -u | wc -l)"
             echo "RESULT first_not_pattern=$(tr -d '\\%2$03o' < /tmp/rng | wc -c)"
             echo "RESULT first_md5=$(md5sum < /tmp/rng | cut -d' ' -f1)"
             echo $bdf > /sys/bus/pci/drivers/virtio-pci/unbind
