@@ -6,19 +6,27 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A position within a run of chain buffers; the shared half of {@link ChainReader} and {@link ChainWriter}. */
+/**
+ * A position within a run of chain buffers; the shared half of {@link ChainReader} and
+ * {@link ChainWriter}. The buffers are the chain's own arrays, entries {@code [first, end)}.
+ */
 abstract class ChainCursor {
     final GuestMemory memory;
-    private final List<ChainBuffer> buffers;
+    private final long[] addresses;
+    private final int[] lengths;
+    private final int end;
     private final long total;
     private int buffer;
     private int offset;
     private long position;
 
-    ChainCursor(GuestMemory memory, List<ChainBuffer> buffers) {
+    ChainCursor(GuestMemory memory, long[] addresses, int[] lengths, int first, int end, long total) {
         this.memory = memory;
-        this.buffers = buffers;
-        this.total = buffers.stream().mapToLong(ChainBuffer::length).sum();
+        this.addresses = addresses;
+        this.lengths = lengths;
+        this.buffer = first;
+        this.end = end;
+        this.total = total;
     }
 
     /** Bytes left before the end of the buffers. */
@@ -58,16 +66,15 @@ abstract class ChainCursor {
     /** Visits the next {@code n} bytes as (guest address, length, bytes before this piece). */
     void walk(long n, Piece piece) {
         long done = 0;
-        while (done < n) {
-            ChainBuffer b = buffers.get(buffer);
-            int len = (int) Math.min(b.length() - offset, n - done);
+        while (done < n && buffer < end) {
+            int len = (int) Math.min(lengths[buffer] - offset, n - done);
             if (len > 0 && piece != null) {
-                piece.accept(b.address() + offset, len, (int) done);
+                piece.accept(addresses[buffer] + offset, len, (int) done);
             }
             done += len;
             offset += len;
             position += len;
-            if (offset == b.length()) {
+            if (offset == lengths[buffer]) {
                 buffer++;
                 offset = 0;
             }

@@ -3,7 +3,6 @@ package io.jvmm.virtio;
 import io.jvmm.spi.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * Reads the driver-to-device part of a {@link DescriptorChain} in order, across buffer
@@ -11,8 +10,8 @@ import java.util.List;
  * left throws {@link BadChainException} and moves nothing.
  */
 public final class ChainReader extends ChainCursor {
-    ChainReader(GuestMemory memory, List<ChainBuffer> buffers) {
-        super(memory, buffers);
+    ChainReader(GuestMemory memory, long[] addresses, int[] lengths, int first, int end, long total) {
+        super(memory, addresses, lengths, first, end, total);
     }
 
     /** Reads exactly {@code length} bytes into {@code dst[offset..]}. */

@@ -3,7 +3,6 @@ package io.jvmm.virtio;
 import io.jvmm.spi.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 
 /**
  * Fills the device-to-driver part of a {@link DescriptorChain} in order, across buffer
@@ -12,8 +11,8 @@ import java.util.List;
  * nothing.
  */
 public final class ChainWriter extends ChainCursor {
-    ChainWriter(GuestMemory memory, List<ChainBuffer> buffers) {
-        super(memory, buffers);
+    ChainWriter(GuestMemory memory, long[] addresses, int[] lengths, int first, int end, long total) {
+        super(memory, addresses, lengths, first, end, total);
     }
 
     /** Bytes written (or skipped, or handed out as slices) so far. */

@@ -1,6 +1,7 @@
 package io.jvmm.virtio;
 
 import io.jvmm.spi.GuestMemory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,12 +13,19 @@ import java.util.Objects;
  *
  * <p>Read the driver's bytes with {@link #reader()} and fill the device's with
  * {@link #writer()}; both walk the buffers in order and may be created more than once.
+ *
+ * <p>A chain is kept compact because devices hold chains the driver made available (virtio-net
+ * parks receive buffers until a frame comes): one address and one length per non-empty buffer,
+ * {@link io.jvmm.virtio.queue.ChainBudget#BYTES_PER_BUFFER} bytes. Empty buffers carry nothing
+ * and are not kept.
  */
 public final class DescriptorChain {
     private final GuestMemory memory;
     private final int head;
-    private final List<ChainBuffer> readable;
-    private final List<ChainBuffer> writable;
+    private final long[] addresses;
+    private final int[] lengths;
+    /** Buffers [0, readableCount) are readable, the rest writable. */
+    private final int readableCount;
     private final long readableBytes;
     private final long writableBytes;
 
@@ -29,8 +37,66 @@ public final class DescriptorChain {
      * @throws IllegalArgumentException when a readable buffer follows a writable one
      */
     public DescriptorChain(GuestMemory memory, int head, List<ChainBuffer> buffers) {
+        this(memory, head, addresses(buffers), lengths(buffers), buffers.size(), readableCount(buffers));
+    }
+
+    /**
+     * A chain from parallel arrays, as a queue's parser collects it: the first {@code count}
+     * entries are used (copied, so the caller may reuse its arrays), of which the first
+     * {@code readableCount} are the readable buffers. Empty buffers are dropped.
+     *
+     * @throws IllegalArgumentException when a length is negative or the counts do not fit the arrays
+     */
+    public DescriptorChain(GuestMemory memory, int head, long[] addresses, int[] lengths, int count,
+                           int readableCount) {
         this.memory = Objects.requireNonNull(memory, "memory");
+        if (count < 0 || count > addresses.length || count > lengths.length || readableCount < 0
+                || readableCount > count) {
+            throw new IllegalArgumentException("chain of " + count + " buffers, " + readableCount + " readable");
+        }
         this.head = head;
+        int kept = 0;
+        int keptReadable = 0;
+        long readBytes = 0;
+        long writeBytes = 0;
+        for (int i = 0; i < count; i++) {
+            if (lengths[i] < 0) {
+                throw new IllegalArgumentException("negative buffer length: " + lengths[i]);
+            }
+            if (lengths[i] == 0) {
+                continue;
+            }
+            kept++;
+            if (i < readableCount) {
+                keptReadable++;
+                readBytes += lengths[i];
+            } else {
+                writeBytes += lengths[i];
+            }
+        }
+        this.addresses = new long[kept];
+        this.lengths = new int[kept];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            if (lengths[i] != 0) {
+                this.addresses[at] = addresses[i];
+                this.lengths[at++] = lengths[i];
+            }
+        }
+        this.readableCount = keptReadable;
+        this.readableBytes = readBytes;
+        this.writableBytes = writeBytes;
+    }
+
+    private static long[] addresses(List<ChainBuffer> buffers) {
+        return buffers.stream().mapToLong(ChainBuffer::address).toArray();
+    }
+
+    private static int[] lengths(List<ChainBuffer> buffers) {
+        return buffers.stream().mapToInt(ChainBuffer::length).toArray();
+    }
+
+    private static int readableCount(List<ChainBuffer> buffers) {
         int firstWritable = buffers.size();
         for (int i = 0; i < buffers.size(); i++) {
             if (buffers.get(i).writable()) {
@@ -39,10 +105,7 @@ public final class DescriptorChain {
                 throw new IllegalArgumentException("readable buffer " + i + " after a writable one");
             }
         }
-        this.readable = List.copyOf(buffers.subList(0, firstWritable));
-        this.writable = List.copyOf(buffers.subList(firstWritable, buffers.size()));
-        this.readableBytes = readable.stream().mapToLong(ChainBuffer::length).sum();
-        this.writableBytes = writable.stream().mapToLong(ChainBuffer::length).sum();
+        return firstWritable;
     }
 
     /** The head descriptor index (what goes into the used ring). */
@@ -50,14 +113,22 @@ public final class DescriptorChain {
         return head;
     }
 
-    /** The driver-to-device buffers, in order. */
+    /** The non-empty driver-to-device buffers, in order (a fresh list). */
     public List<ChainBuffer> readable() {
-        return readable;
+        return buffers(0, readableCount, false);
     }
 
-    /** The device-to-driver buffers, in order. */
+    /** The non-empty device-to-driver buffers, in order (a fresh list). */
     public List<ChainBuffer> writable() {
-        return writable;
+        return buffers(readableCount, lengths.length, true);
+    }
+
+    private List<ChainBuffer> buffers(int from, int to, boolean writable) {
+        List<ChainBuffer> list = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            list.add(new ChainBuffer(addresses[i], lengths[i], writable));
+        }
+        return list;
     }
 
     public long readableBytes() {
@@ -70,17 +141,17 @@ public final class DescriptorChain {
 
     /** A fresh cursor over the readable buffers. */
     public ChainReader reader() {
-        return new ChainReader(memory, readable);
+        return new ChainReader(memory, addresses, lengths, 0, readableCount, readableBytes);
     }
 
     /** A fresh cursor over the writable buffers. */
     public ChainWriter writer() {
-        return new ChainWriter(memory, writable);
+        return new ChainWriter(memory, addresses, lengths, readableCount, lengths.length, writableBytes);
     }
 
     @Override
     public String toString() {
-        return "DescriptorChain[head=" + head + ", readable=" + readableBytes + "B/" + readable.size()
-                + ", writable=" + writableBytes + "B/" + writable.size() + "]";
+        return "DescriptorChain[head=" + head + ", readable=" + readableBytes + "B/" + readableCount
+                + ", writable=" + writableBytes + "B/" + (lengths.length - readableCount) + "]";
     }
 }

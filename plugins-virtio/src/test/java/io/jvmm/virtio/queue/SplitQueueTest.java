@@ -302,6 +302,74 @@ class SplitQueueTest {
         assertRefused(q, "both INDIRECT and NEXT");
     }
 
+    // ---- the budget (ChainBudget): what a driver can make the host hold
+
+    @Test
+    void refusesAnIndirectTableLongerThanTheQueue() {
+        SplitQueue q = queue(false, true);
+        long table = 0x4000;
+        for (int i = 0; i <= SIZE; i++) {
+            driver.writeDescriptorAt(table + 16L * i, DATA, 0, i < SIZE ? DriverRing.F_NEXT : 0, i + 1);
+        }
+        driver.writeDescriptor(0, table, 16 * (SIZE + 1), DriverRing.F_INDIRECT, 0);
+        driver.publish(0);
+        assertRefused(q, "at most " + SIZE + " entries");
+    }
+
+    @Test
+    void refusesDirectAndIndirectDescriptorsThatTogetherExceedTheQueue() {
+        SplitQueue q = queue(false, true);
+        long table = 0x4000;
+        for (int i = 0; i < SIZE; i++) {
+            driver.writeDescriptorAt(table + 16L * i, DATA, 1, DriverRing.F_WRITE | (i < SIZE - 1 ? DriverRing.F_NEXT : 0),
+                    i + 1);
+        }
+        driver.writeDescriptor(0, DATA, 1, DriverRing.F_NEXT, 1);
+        driver.writeDescriptor(1, table, 16 * SIZE, DriverRing.F_INDIRECT, 0);
+        driver.publish(0);
+        assertRefused(q, "longer than the queue");
+    }
+
+    @Test
+    void aFullIndirectTableOfEmptyDescriptorsParsesToNothingHeld() {
+        SplitQueue q = queue(false, true);
+        long table = 0x4000;
+        for (int i = 0; i < SIZE; i++) {
+            boolean last = i == SIZE - 1;
+            driver.writeDescriptorAt(table + 16L * i, DATA, last ? 12 : 0, DriverRing.F_WRITE | (last ? 0 : DriverRing.F_NEXT),
+                    i + 1);
+        }
+        driver.writeDescriptor(0, table, 16 * SIZE, DriverRing.F_INDIRECT, 0);
+        driver.publish(0);
+
+        DescriptorChain chain = q.pop();
+
+        assertThat(malformed).isEmpty();
+        assertThat(chain.readable()).isEmpty();
+        assertThat(chain.writable()).containsExactly(new io.jvmm.virtio.ChainBuffer(DATA, 12, true));
+    }
+
+    @Test
+    void refusesAChainOfMoreBytesThanTheBudget() {
+        SplitQueue q = queue(false, false);
+        // Overlapping buffers: little guest RAM, but every descriptor counts.
+        int each = (int) (ChainBudget.MAX_CHAIN_BYTES / 4) + 1;
+        ByteArrayGuestMemory big = new ByteArrayGuestMemory(each + 0x2_0000);
+        DriverRing ring = DriverRing.at(big, SIZE, RINGS);
+        for (int i = 0; i < 4; i++) {
+            ring.writeDescriptor(i, 0x1_0000, each, DriverRing.F_WRITE | (i < 3 ? DriverRing.F_NEXT : 0), i + 1);
+        }
+        ring.publish(0);
+        QueueState state = new QueueState(SIZE, true, ring.descTable(), ring.availRing(), ring.usedRing(), 0, 0);
+        SplitQueue bigQueue = new SplitQueue(0, state, big, false, false, notifier, () -> { }, malformed::add);
+
+        assertThat(bigQueue.pop()).isNull();
+
+        assertThat(malformed).singleElement().asString().contains("more than " + ChainBudget.MAX_CHAIN_BYTES + " bytes");
+        assertThat(bigQueue.stopped()).isTrue();
+        assertThat(q.stopped()).isFalse();
+    }
+
     @Test
     void refusesAnAvailIndexThatRunsAheadOfTheRing() {
         SplitQueue q = queue(false, false);
