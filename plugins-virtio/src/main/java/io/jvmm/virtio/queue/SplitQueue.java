@@ -45,6 +45,8 @@ public final class SplitQueue implements VirtioQueue {
     private volatile boolean quiesced;
     /** Heads of the chains taken and not yet used, oldest first, with the avail index each came from. */
     private final ArrayDeque<int[]> inFlight = new ArrayDeque<>();
+    /** Which heads are in {@link #inFlight}: a head is taken at most once, so at most size chains are held. */
+    private final boolean[] taken;
     private boolean completedOutOfOrder;
     private int nextAvail;
     private int nextUsed;
@@ -75,6 +77,7 @@ public final class SplitQueue implements VirtioQueue {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.eventIdx = eventIdx;
         this.parser = new ChainParser(memory, state.descTable(), state.size(), indirect);
+        this.taken = new boolean[state.size()];
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.interrupt = Objects.requireNonNull(interrupt, "interrupt");
         this.malformed = Objects.requireNonNull(malformed, "malformed");
@@ -145,8 +148,16 @@ public final class SplitQueue implements VirtioQueue {
                     + " entries ahead of the device, more than the queue size " + config.size());
         }
         int head = memory.readShort(config.availRing() + 4 + 2L * (nextAvail % config.size())) & 0xffff;
+        if (head < config.size() && taken[head]) {
+            // A chain belongs to the device from the time its head is made available until the
+            // device returns it through the used ring (2.7.13, 2.7.8): offering it again first
+            // is a driver bug, and would let the device hold more chains than the queue has
+            // descriptors (ChainBudget).
+            throw new MalformedChainException("chain head " + head + " made available again before the device used it");
+        }
         DescriptorChain chain = parser.parse(head);
         inFlight.addLast(new int[] {head, nextAvail});
+        taken[head] = true;
         nextAvail = (nextAvail + 1) & 0xffff;
         return chain;
     }
@@ -187,6 +198,7 @@ public final class SplitQueue implements VirtioQueue {
 
     /** Forgets {@code head} as in flight. Holds the lock. */
     private void retire(int head) {
+        taken[head] = false;
         int[] oldest = inFlight.peekFirst();
         if (oldest != null && oldest[0] == head) {
             inFlight.removeFirst();

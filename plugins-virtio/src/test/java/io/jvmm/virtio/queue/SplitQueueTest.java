@@ -371,6 +371,45 @@ class SplitQueueTest {
     }
 
     @Test
+    void refusesAHeadMadeAvailableAgainBeforeItWasUsed() {
+        SplitQueue q = queue(false, false);
+        driver.writeDescriptor(0, DATA, 16, DriverRing.F_WRITE, 0);
+        driver.publish(0);
+        driver.publish(0);
+        assertThat(q.pop()).isNotNull();
+        assertRefused(q, "chain head 0 made available again before the device used it");
+    }
+
+    @Test
+    void aHeadMayBeMadeAvailableAgainOnceUsed() {
+        SplitQueue q = queue(false, false);
+        driver.writeDescriptor(0, DATA, 16, DriverRing.F_WRITE, 0);
+        driver.publish(0);
+        q.addUsed(q.pop(), 0);
+        driver.publish(0);
+
+        assertThat(q.pop()).isNotNull();
+        assertThat(malformed).isEmpty();
+    }
+
+    @Test
+    void aDriverThatKeepsRepublishingOneChainCannotMakeTheDeviceHoldMoreThanTheQueue() {
+        SplitQueue q = queue(false, false);
+        driver.writeDescriptor(0, DATA, 16, DriverRing.F_WRITE, 0);
+        List<DescriptorChain> held = new ArrayList<>();
+        for (int round = 0; round < 4 * SIZE && !q.stopped(); round++) {
+            driver.publish(0);
+            DescriptorChain c = q.pop();
+            if (c != null) {
+                held.add(c); // a device that parks chains, as virtio-net receive does
+            }
+        }
+        assertThat(held).hasSize(1);
+        assertThat(q.inFlight()).isEqualTo(1);
+        assertThat(malformed).singleElement().asString().contains("made available again");
+    }
+
+    @Test
     void refusesAnAvailIndexThatRunsAheadOfTheRing() {
         SplitQueue q = queue(false, false);
         driver.setAvailIdx(SIZE + 1);
