@@ -18,6 +18,11 @@ import java.util.ArrayDeque;
  * {@code num_buffers} set in the header. Chains left unfilled stay with the worker for the
  * next frame, so no chain is ever put back. The tap is read only when there are guest buffers:
  * frames wait in the tap's queue (and the host drops them when it overflows), never in jvmm.
+ *
+ * <p>What the worker holds is bounded by the queue ({@link io.jvmm.virtio.queue.ChainBudget}):
+ * at most queue-size chains (a head cannot be taken twice before it is used), each kept as its
+ * compact parsed form only. The direct views for {@code readv} are made per frame, at most
+ * {@link IoVec#IOV_MAX} of them, and dropped after it.
  */
 final class RxWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(RxWorker.class.getName());
@@ -25,7 +30,7 @@ final class RxWorker implements Runnable {
     private static final int SIGNAL_EVERY = 64;
 
     /** A chain taken from the queue and not yet filled. */
-    private record Held(DescriptorChain chain, ByteBuffer[] views, long capacity) {
+    private record Held(DescriptorChain chain, long capacity) {
     }
 
     private final Tap tap;
@@ -94,13 +99,8 @@ final class RxWorker implements Runnable {
                 queue.addUsed(c, 0);
                 continue;
             }
-            try {
-                ByteBuffer[] views = c.writer().slices((int) Math.min(c.writableBytes(), Integer.MAX_VALUE));
-                held.add(new Held(c, views, c.writableBytes()));
-                heldBytes += c.writableBytes();
-            } catch (BadChainException e) {
-                queue.addUsed(c, 0);
-            }
+            held.add(new Held(c, c.writableBytes()));
+            heldBytes += c.writableBytes();
         }
     }
 
@@ -118,8 +118,20 @@ final class RxWorker implements Runnable {
     /** @return frame length with header, 0 when the tap has none now, -1 when one was dropped */
     private long readFrame() {
         iov.clear();
+        // Views of the held chains, up to the largest frame: a frame fills chains in order.
         for (Held h : mergeable ? held : java.util.List.of(held.peek())) {
-            if (!iov.add(h.views())) {
+            if (iov.bytes() >= maxPacket || iov.count() >= IoVec.IOV_MAX) {
+                break;
+            }
+            ByteBuffer[] views;
+            try {
+                views = h.chain().writer().slices((int) Math.min(h.capacity(), Integer.MAX_VALUE));
+            } catch (BadChainException e) {
+                // Checked to be guest RAM when popped; only a changed memory map gets here.
+                giveBack(h);
+                return -1;
+            }
+            if (!iov.add(views)) {
                 break;
             }
         }
@@ -175,6 +187,13 @@ final class RxWorker implements Runnable {
         for (int i = 0; i < buffers; i++) {
             queue.addUsed(used[i], lengths[i]);
         }
+    }
+
+    /** Returns a held chain unfilled. */
+    private void giveBack(Held h) {
+        held.remove(h);
+        heldBytes -= h.capacity();
+        queue.addUsed(h.chain(), 0);
     }
 
     private void noteDrop(String why) {
