@@ -27,13 +27,6 @@ public final class ChainReader extends ChainCursor {
         read(dst, 0, dst.length);
     }
 
-    /** All remaining readable bytes. */
-    public byte[] readAll() {
-        byte[] b = new byte[remaining()];
-        read(b);
-        return b;
-    }
-
     public byte readByte() {
         return scratch(1).get();
     }

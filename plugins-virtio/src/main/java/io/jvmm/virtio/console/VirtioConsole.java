@@ -2,12 +2,14 @@ package io.jvmm.virtio.console;
 
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.BadChainException;
+import io.jvmm.virtio.ChainReader;
 import io.jvmm.virtio.ChainWriter;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioActivation;
 import io.jvmm.virtio.VirtioDevice;
 import io.jvmm.virtio.VirtioIds;
 import io.jvmm.virtio.VirtioQueue;
+import io.jvmm.virtio.queue.ChainBudget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -103,7 +105,7 @@ final class VirtioConsole implements VirtioDevice {
         VirtioQueue rx = activation.queue(RX);
         VirtioQueue tx = activation.queue(TX);
         if (tx.enabled()) {
-            activation.startWorker("console-tx", () -> transmit(tx));
+            activation.startWorker("console-tx", () -> transmit(activation, tx));
         }
         if (rx.enabled()) {
             activation.startWorker("console-rx", () -> receive(rx));
@@ -114,14 +116,29 @@ final class VirtioConsole implements VirtioDevice {
         }
     }
 
-    /** Guest output: each chain's readable bytes, in order. */
-    private void transmit(VirtioQueue q) {
+    /**
+     * Guest output: each chain's readable bytes, in order, copied to the backend in pieces of
+     * {@link ChainBudget#COPY_PIECE} so a chain costs that much heap however long it is. A chain
+     * of more than {@link ChainBudget#MAX_COPY_BYTES} is no console write (Linux sends at most
+     * 32 KiB, or a pipe's worth by splice) but a driver spending host time: the device is reset.
+     */
+    private void transmit(VirtioActivation activation, VirtioQueue q) {
+        byte[] piece = new byte[ChainBudget.COPY_PIECE];
         do {
             DescriptorChain c;
             while ((c = q.pop()) != null) {
+                if (c.readableBytes() > ChainBudget.MAX_COPY_BYTES) {
+                    activation.needsReset("transmit chain of " + c.readableBytes() + " bytes, more than the "
+                            + ChainBudget.MAX_COPY_BYTES + " a console write may have");
+                    return;
+                }
                 try {
-                    byte[] data = c.reader().readAll();
-                    output(data, data.length);
+                    ChainReader r = c.reader();
+                    while (r.remaining() > 0) {
+                        int n = Math.min(r.remaining(), piece.length);
+                        r.read(piece, 0, n);
+                        output(piece, n);
+                    }
                 } catch (BadChainException e) {
                     LOG.log(System.Logger.Level.DEBUG, "{0}: bad transmit chain: {1}", id, e.getMessage());
                 }

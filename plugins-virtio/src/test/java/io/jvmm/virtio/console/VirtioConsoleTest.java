@@ -135,6 +135,54 @@ class VirtioConsoleTest {
         assertThat(activation.configChanges).isZero();
     }
 
+    /** Records the largest single write the device makes to the backend. */
+    private static final class LargestWrite extends ByteArrayOutputStream {
+        int largest;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            largest = Math.max(largest, len);
+            super.write(b, off, len);
+        }
+    }
+
+    @Test
+    void aLongTransmitChainIsCopiedInBoundedPiecesNotOneArray() throws Exception {
+        LargestWrite out = new LargestWrite();
+        FakeQueue[] q = start(new StdioBackend(out, InputStream.nullInputStream(), input), Optional.empty(), 0);
+        // Overlapping buffers: 12 times the same 64 KiB of guest RAM, 768 KiB of output.
+        byte[] text = "0123456789abcdef".repeat(4096).getBytes(StandardCharsets.US_ASCII);
+        long at = chains.out(text);
+        for (int i = 1; i < 12; i++) {
+            chains.raw(at, text.length, false);
+        }
+        q[1].offer(chains.chain());
+        q[1].awaitUsed(1, 5000);
+
+        assertThat(out.size()).isEqualTo(12 * text.length);
+        assertThat(out.largest).isLessThanOrEqualTo(io.jvmm.virtio.queue.ChainBudget.COPY_PIECE);
+        assertThat(activation.needsReset).isNull();
+    }
+
+    @Test
+    void aTransmitChainOverTheCopyBudgetResetsTheDeviceAndWritesNothing() throws Exception {
+        LargestWrite out = new LargestWrite();
+        FakeQueue[] q = start(new StdioBackend(out, InputStream.nullInputStream(), input), Optional.empty(), 0);
+        long at = chains.out(new byte[64 << 10]);
+        // 128 overlapping 64 KiB buffers: 8 MiB of "output" from 64 KiB of guest RAM.
+        for (int i = 1; i < 128; i++) {
+            chains.raw(at, 64 << 10, false);
+        }
+        q[1].offer(chains.chain());
+
+        long deadline = System.currentTimeMillis() + 5000;
+        while (activation.needsReset == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(activation.needsReset).contains("more than the " + io.jvmm.virtio.queue.ChainBudget.MAX_COPY_BYTES);
+        assertThat(out.size()).isZero();
+    }
+
     @Test
     void emergencyWriteOutputsOneByte() throws Exception {
         Path log = dir.resolve("e.log");

@@ -76,8 +76,9 @@ final class EchoDevice implements VirtioDevice {
             while ((c = q.pop()) != null) {
                 ChainReader r = c.reader();
                 ChainWriter w = c.writer();
-                byte[] in = r.readAll();
-                w.write(in, 0, Math.min(in.length, w.remaining()));
+                byte[] in = new byte[Math.min(r.remaining(), w.remaining())];
+                r.read(in);
+                w.write(in);
                 q.addUsed(c, w.written());
             }
             q.signalUsed();
