@@ -143,8 +143,9 @@ final class VirtioTransport implements CommonConfig.Registers {
     }
 
     private void writeDriverFeatures(int value) {
-        // 3.1.1: features are fixed once FEATURES_OK is set.
-        if ((status.get() & DeviceStatus.FEATURES_OK) != 0 || driverFeatureSelect > 1) {
+        // 3.1.1: features are fixed once FEATURES_OK is set. The select is unsigned (4.1.4.3):
+        // only words 0 and 1 exist, so 0x8000_0000 and up select nothing, as 2 does.
+        if ((status.get() & DeviceStatus.FEATURES_OK) != 0 || Integer.compareUnsigned(driverFeatureSelect, 1) > 0) {
             return;
         }
         int shift = 32 * driverFeatureSelect;

@@ -72,6 +72,19 @@ class FeatureNegotiationTest {
     }
 
     @Test
+    void aDriverFeatureSelectAboveOneIgnoresTheWriteEvenWhenNegative() {
+        driver.writeDriverFeatures(VERSION_1);
+        for (long select : new long[] {2, 0xffff_fffeL, 0x8000_0000L, 0xffff_ffffL}) {
+            driver.common(0x08, 4, select);
+            driver.common(0x0c, 4, 0xffff_ffffL);
+        }
+        driver.common(0x08, 4, 0);
+        assertThat(driver.common(0x0c, 4)).isZero();
+        driver.common(0x08, 4, 1);
+        assertThat(driver.common(0x0c, 4)).isEqualTo(VERSION_1 >>> 32);
+    }
+
+    @Test
     void driverOkWithoutFeaturesOkDoesNotActivate() {
         driver.writeDriverFeatures(VERSION_1);
         driver.driverOk();
