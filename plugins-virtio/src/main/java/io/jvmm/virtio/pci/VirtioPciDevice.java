@@ -48,8 +48,15 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
     private final ConfigSpace config = new ConfigSpace();
     private final VirtioInterrupts interrupts;
     private final VirtioTransport transport;
-    /** The BAR address the guest programmed (all-ones while it sizes the BAR). */
+    /** The BAR address the guest programmed (the size mask while it sizes the BAR). */
     private long barRegister;
+    /**
+     * Whether the guest's last write to the BAR's low, high dword was all-ones: the sizing
+     * probe (PCI Local Bus 3.0, 6.2.5.1). Only a write says so; a value that merely reads like
+     * the size mask (low dword 0xFFF80000) is an address.
+     */
+    private boolean sizingLow;
+    private boolean sizingHigh;
     /** Where the VMM has the BAR mapped. */
     private volatile long barAddress;
 
@@ -150,9 +157,10 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
     }
 
     /**
-     * The 64-bit BAR's two dwords. All-ones is the sizing probe (PCI 3.0, 6.2.5.1): it reads
-     * back the size mask and moves nothing. Any other value that leaves the BAR somewhere else
-     * than where the VMM has it is a move.
+     * The 64-bit BAR's two dwords. Writing all-ones is the sizing probe (PCI Local Bus 3.0,
+     * 6.2.5.1): that dword reads back the size mask and nothing moves until the guest has
+     * written an address to it again. Once neither dword is being probed, a value that leaves
+     * the BAR somewhere else than where the VMM has it is a move.
      */
     private BarReprogram writeBarRegister(int reg, int offset, byte[] data) {
         int shift = reg == BAR_LOW_REG ? 0 : 32;
@@ -161,13 +169,16 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
             int s = 8 * (offset + i);
             word = word & ~(0xff << s) | (data[i] & 0xff) << s;
         }
+        boolean probe = word == -1;
+        if (reg == BAR_LOW_REG) {
+            sizingLow = probe;
+        } else {
+            sizingHigh = probe;
+        }
         long value = barRegister & ~(0xffff_ffffL << shift) | (word & 0xffff_ffffL) << shift;
         barRegister = value & -BarLayout.BAR_SIZE;
-        if (word == -1 || barRegister == barAddress) {
+        if (sizingLow || sizingHigh || barRegister == barAddress) {
             return null;
-        }
-        if ((int) (barRegister >>> 32) == -1 || (int) barRegister == (int) -BarLayout.BAR_SIZE) {
-            return null; // the other dword is still mid-probe
         }
         return new BarReprogram(bar(), barRegister);
     }
@@ -340,6 +351,9 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
         device.restoreState(s.device());
         config.restore(s.config());
         barRegister = s.barRegister() & -BarLayout.BAR_SIZE;
+        // A probe caught by the snapshot ends when the guest writes the address back, as it does.
+        sizingLow = false;
+        sizingHigh = false;
         int control = config.get(Capabilities.MSIX_CONTROL, 2);
         interrupts.msix().restore(s.msixEntries(), s.msixPending(), (control & Capabilities.MSIX_ENABLE) != 0,
                 (control & Capabilities.MSIX_FUNCTION_MASK) != 0);

@@ -311,6 +311,28 @@ class VirtioPciDeviceTest {
     }
 
     @Test
+    void anAddressWhoseLowDwordLooksLikeTheSizeMaskIsAMoveNotAProbe() {
+        // 0xFFF80000 is what the low dword reads while sized (512 KiB BAR), but written it is an address.
+        long target = 0xfff8_0000L;
+        PciDevice.BarReprogram high = driver.writeConfig(0x14, 4, 0);
+        PciDevice.BarReprogram low = driver.writeConfig(0x10, 4, (int) target);
+
+        assertThat(high != null ? high : low).isNotNull();
+        assertThat(driver.bar().address()).isEqualTo(target);
+        assertThat(driver.config(0x10, 4) & ~0xf).isEqualTo((int) target);
+    }
+
+    @Test
+    void nothingMovesWhileEitherDwordIsBeingProbed() {
+        long before = driver.bar().address();
+        assertThat(driver.writeConfig(0x14, 4, -1)).isNull();
+        assertThat(driver.writeConfig(0x10, 4, 0x1234_0000)).as("high dword still probed").isNull();
+        assertThat(driver.writeConfig(0x10, 4, -1)).isNull();
+        assertThat(driver.config(0x14, 4)).isEqualTo(-1);
+        assertThat(driver.bar().address()).isEqualTo(before);
+    }
+
+    @Test
     void movingTheBarOfAnActiveDeviceMovesItsNotifyEventfds() throws Exception {
         DriverRing[] rings = bringUp(true);
         long target = 0x2_0000_0000L;
