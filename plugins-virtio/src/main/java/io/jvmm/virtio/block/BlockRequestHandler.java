@@ -166,11 +166,15 @@ final class BlockRequestHandler {
         return sector <= limits.capacitySectors() && sectors <= limits.capacitySectors() - sector;
     }
 
-    /** Puts {@code status} in the last writable byte. */
+    /**
+     * Puts {@code status} in the last writable byte and returns 1: used.len counts the bytes
+     * the device wrote (virtio 1.2, 2.7.8), and a request that ends here wrote only its status
+     * (5.2.6), not the data buffers it skipped.
+     */
     private static int finish(DescriptorChain chain, byte status) {
         ChainWriter w = chain.writer();
         w.skip(chain.writableBytes() - 1);
         w.writeByte(status);
-        return w.written();
+        return 1;
     }
 }

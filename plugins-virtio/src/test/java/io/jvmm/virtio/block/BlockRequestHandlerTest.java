@@ -119,7 +119,7 @@ class BlockRequestHandlerTest {
             chains.out(blkHeader(BlockRequestHandler.T_IN, sector));
             chains.in(1024);
             long status = chains.in(1);
-            h.handle(chains.chain());
+            assertThat(h.handle(chains.chain())).as("used.len: only the status byte was written").isEqualTo(1);
             assertThat(memory.readByte(status)).as("sector %d", sector).isEqualTo(S_IOERR);
         }
         chains.out(blkHeader(BlockRequestHandler.T_OUT, CAPACITY - 1));
@@ -128,6 +128,18 @@ class BlockRequestHandlerTest {
         h.handle(chains.chain());
         assertThat(memory.readByte(status)).isEqualTo(S_IOERR);
         assertThat(file()).isEqualTo(original);
+    }
+
+    @Test
+    void aFailedReadReportsOnlyTheStatusByteAsWritten() throws Exception {
+        BlockRequestHandler h = handler(false, false);
+        chains.out(blkHeader(BlockRequestHandler.T_IN, CAPACITY));
+        long data = chains.in(512);
+        long status = chains.in(1);
+
+        assertThat(h.handle(chains.chain())).isEqualTo(1);
+        assertThat(memory.readByte(status)).isEqualTo(S_IOERR);
+        assertThat(memory.bytes(data, 512)).as("the data buffer was not touched").containsOnly((byte) 0xEE);
     }
 
     @Test
@@ -146,7 +158,7 @@ class BlockRequestHandlerTest {
         chains.out(blkHeader(BlockRequestHandler.T_IN, 0));
         chains.raw(memory.size() - 256, 512, true);
         long status = chains.in(1);
-        h.handle(chains.chain());
+        assertThat(h.handle(chains.chain())).isEqualTo(1);
         assertThat(memory.readByte(status)).isEqualTo(S_IOERR);
     }
 
