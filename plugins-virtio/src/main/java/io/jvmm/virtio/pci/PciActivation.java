@@ -69,14 +69,22 @@ final class PciActivation implements VirtioActivation {
         return context.guestMemory();
     }
 
+    /**
+     * Runs {@code body} on a VMM worker thread. Whatever escapes it, an Error included (the heap
+     * or the stack ran out, a plugin's assertion failed), resets the device rather than leaving
+     * the guest waiting on a queue nobody serves: the worker's own memory is gone with it, and
+     * the driver gets DEVICE_NEEDS_RESET (virtio 1.2, 2.1.2). Should even that fail, the VMM's
+     * handler for the thread ends the VM.
+     */
     @Override
     public Thread startWorker(String name, Runnable body) {
         Thread t = context.startWorker(name, () -> {
             try {
                 body.run();
-            } catch (RuntimeException | Error e) {
-                log.log(Level.ERROR, deviceId() + ": worker " + name + " failed", e);
+            } catch (Throwable e) {
+                // Reset first: logging a stack trace needs heap the worker may have used up.
                 needsReset("worker " + name + " failed: " + e);
+                log.log(Level.ERROR, deviceId() + ": worker " + name + " failed", e);
             }
         });
         workers.add(t);

@@ -13,6 +13,8 @@ import io.jvmm.virtio.testutil.TestBarAllocator;
 import io.jvmm.virtio.testutil.TestDeviceContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -224,6 +226,27 @@ class VirtioPciDeviceTest {
         });
         assertThat(vector(0).awaitTrigger(5, TimeUnit.SECONDS)).isTrue();
         assertThat(driver.status() & DEVICE_NEEDS_RESET).isNotZero();
+    }
+
+    /** Errors a worker can meet: the heap runs out, its stack does, a plugin's assert fails. */
+    static List<Error> workerErrors() {
+        return List.of(new OutOfMemoryError("Java heap space"), new StackOverflowError(), new AssertionError("plugin"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("workerErrors")
+    void aWorkerThatDiesOfAnErrorResetsTheDeviceInsteadOfLeavingItHung(Error error) throws Exception {
+        bringUp(true);
+        Thread t = echo.activation.startWorker("boom", () -> {
+            throw error;
+        });
+        t.join(5000);
+
+        assertThat(vector(0).awaitTrigger(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(driver.status() & DEVICE_NEEDS_RESET).isNotZero();
+        assertThat(context.uncaught()).as("handled, not lost in the thread").isEmpty();
+        driver.reset();
+        bringUpAgainAndEcho();
     }
 
     @Test
