@@ -2,11 +2,7 @@ package io.jvmm.vm;
 
 import io.jvmm.bus.Bus;
 import io.jvmm.kvm.KvmException;
-import io.jvmm.kvm.Regs;
 import io.jvmm.kvm.VcpuExit;
-import io.jvmm.kvm.VcpuFd;
-import io.jvmm.kvm.VcpuSignal;
-import com.sun.jna.NativeLong;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One vCPU's thread body: KVM_RUN, then hand the exit to the port-I/O or MMIO bus, until the
  * guest stops the machine or the VM is torn down.
+ *
+ * <p>Whatever ends the loop other than the guest ends the VM through
+ * {@link StopListener#vcpuFailed}: a KVM error, a device that threw on an access, or an Error
+ * (the heap or the stack ran out, a plugin's assertion failed). A vCPU thread never just dies
+ * and leaves the VM waiting for it.
  */
 final class VcpuRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(VcpuRunner.class);
@@ -32,7 +33,7 @@ final class VcpuRunner implements Runnable {
         void vcpuFailed(int vcpu, String message);
     }
 
-    private final VcpuFd vcpu;
+    private final VcpuExits vcpu;
     private final Bus pio;
     private final Bus mmio;
     private final StopListener listener;
@@ -40,10 +41,9 @@ final class VcpuRunner implements Runnable {
     private volatile boolean stopping;
     private volatile boolean pauseRequested;
     private volatile CountDownLatch parked;
-    private volatile NativeLong thread;
     private volatile boolean finished;
 
-    VcpuRunner(VcpuFd vcpu, Bus pio, Bus mmio, StopListener listener, Set<Long> reportedMisses) {
+    VcpuRunner(VcpuExits vcpu, Bus pio, Bus mmio, StopListener listener, Set<Long> reportedMisses) {
         this.vcpu = vcpu;
         this.pio = pio;
         this.mmio = mmio;
@@ -88,10 +88,14 @@ final class VcpuRunner implements Runnable {
         }
     }
 
+    /** Whether the loop has ended. */
+    boolean finished() {
+        return finished;
+    }
+
     private void kick() {
-        NativeLong t = thread;
-        if (t != null && !finished) {
-            VcpuSignal.kick(t);
+        if (!finished) {
+            vcpu.kick();
         }
     }
 
@@ -107,7 +111,7 @@ final class VcpuRunner implements Runnable {
                 return false;
             }
         }
-        VcpuSignal.drain();
+        vcpu.drainKicks();
         CountDownLatch latch = parked;
         if (latch != null) {
             latch.countDown();
@@ -131,7 +135,7 @@ final class VcpuRunner implements Runnable {
     @Override
     public void run() {
         try {
-            thread = VcpuSignal.prepareCurrentThread(vcpu);
+            vcpu.attachCurrentThread();
             while (!stopping) {
                 if (pauseRequested) {
                     if (!park()) {
@@ -151,6 +155,10 @@ final class VcpuRunner implements Runnable {
         } catch (RuntimeException e) {
             log.error("vCPU {} crashed in the VMM", vcpu.index(), e);
             listener.vcpuFailed(vcpu.index(), "internal error: " + e);
+        } catch (Error e) {
+            // The VM ends first: reporting needs little heap, a stack trace in the log much more.
+            listener.vcpuFailed(vcpu.index(), "thread " + Thread.currentThread().getName() + " died: " + e);
+            log.error("vCPU {} died in the VMM", vcpu.index(), e);
         } finally {
             finished = true;
             CountDownLatch latch = parked;
@@ -191,7 +199,7 @@ final class VcpuRunner implements Runnable {
         } else if (exit instanceof VcpuExit.Hlt || exit instanceof VcpuExit.Interrupted) {
             return true;
         } else if (exit instanceof VcpuExit.Shutdown) {
-            log.warn("vCPU {}: the guest triple-faulted (KVM_EXIT_SHUTDOWN); {}", vcpu.index(), stateReport());
+            log.warn("vCPU {}: the guest triple-faulted (KVM_EXIT_SHUTDOWN); {}", vcpu.index(), vcpu.stateReport());
             listener.guestStopped(VmExit.TRIPLE_FAULT);
             return false;
         } else if (exit instanceof VcpuExit.SystemEvent event) {
@@ -202,27 +210,10 @@ final class VcpuRunner implements Runnable {
             }
             return false;
         } else {
-            listener.vcpuFailed(vcpu.index(), "unexpected exit " + exit + " at rip=0x" + Long.toHexString(rip()));
+            listener.vcpuFailed(vcpu.index(), "unexpected exit " + exit + " at rip=0x" + Long.toHexString(vcpu.rip()));
             return false;
         }
         return true;
-    }
-
-    private String stateReport() {
-        try {
-            return CpuStateReport.format(vcpu.index(), vcpu.getRegs(), vcpu.getSregs());
-        } catch (KvmException e) {
-            return "its registers cannot be read: " + e.getMessage();
-        }
-    }
-
-    private long rip() {
-        try {
-            Regs regs = vcpu.getRegs();
-            return regs.rip();
-        } catch (KvmException e) {
-            return -1;
-        }
     }
 
     /** Logs an access nobody handles once per address, so probing guests don't flood the log. */

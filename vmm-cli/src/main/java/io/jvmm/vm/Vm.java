@@ -89,9 +89,12 @@ public final class Vm implements AutoCloseable, VmControl {
         var misses = VcpuRunner.newMissSet();
         synchronized (this) {
             for (VcpuFd vcpu : vcpus) {
-                VcpuRunner runner = new VcpuRunner(vcpu, buses.pio(), buses.mmio(), listener, misses);
+                VcpuRunner runner = new VcpuRunner(new KvmVcpuExits(vcpu), buses.pio(), buses.mmio(), listener, misses);
                 Thread t = new Thread(runner, name + "-vcpu" + vcpu.index());
                 t.setDaemon(true);
+                // The runner reports its own failures; this is for one that fails while doing so.
+                t.setUncaughtExceptionHandler((thread, e) -> stopped.completeExceptionally(
+                        new VmException("vCPU thread " + thread.getName() + " died: " + e, e)));
                 runners.add(runner);
                 threads.add(t);
             }

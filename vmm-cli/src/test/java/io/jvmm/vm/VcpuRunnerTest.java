@@ -1,0 +1,88 @@
+package io.jvmm.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jvmm.bus.Bus;
+import io.jvmm.kvm.VcpuExit;
+import io.jvmm.spi.BusDevice;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class VcpuRunnerTest {
+    private final Bus pio = new Bus("port I/O");
+    private final Bus mmio = new Bus("MMIO");
+    private final java.util.Set<Long> misses = VcpuRunner.newMissSet();
+    /** How the VM ended, as Vm.run's future sees it. */
+    private final CompletableFuture<VmExit> stopped = new CompletableFuture<>();
+    private final VcpuRunner.StopListener listener = new VcpuRunner.StopListener() {
+        @Override
+        public void guestStopped(VmExit reason) {
+            stopped.complete(reason);
+        }
+
+        @Override
+        public void vcpuFailed(int vcpu, String message) {
+            stopped.completeExceptionally(new VmException("vCPU " + vcpu + ": " + message));
+        }
+    };
+
+    /** Runs the loop on a thread named like a VM's vCPU thread; returns once it ended (or 5 s passed). */
+    private Thread runToEnd(VcpuExits exits) throws InterruptedException {
+        VcpuRunner runner = new VcpuRunner(exits, pio, mmio, listener, misses);
+        Thread t = new Thread(runner, "demo-vcpu0");
+        t.setDaemon(true);
+        t.start();
+        t.join(5000);
+        if (t.isAlive()) {
+            runner.stop();
+            t.join(5000);
+        }
+        return t;
+    }
+
+    private String failure() throws Exception {
+        try {
+            stopped.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
+        }
+        throw new AssertionError("the VM ended without a failure: " + stopped.get());
+    }
+
+    static List<Error> errors() {
+        return List.of(new OutOfMemoryError("Java heap space"), new StackOverflowError(), new AssertionError("plugin"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("errors")
+    void anErrorInADeviceOnTheVcpuThreadEndsTheVmNamingTheThread(Error error) throws Exception {
+        pio.insert(0x80, 1, new BusDevice() {
+            @Override
+            public void read(long offset, byte[] data) {
+            }
+
+            @Override
+            public void write(long offset, byte[] data) {
+                throw error;
+            }
+        });
+
+        Thread t = runToEnd(new ScriptedVcpuExits().then(new VcpuExit.IoOut(0x80, 1, new byte[] {1})));
+
+        assertThat(t.isAlive()).isFalse();
+        assertThat(failure()).isEqualTo("vCPU 0: thread demo-vcpu0 died: " + error);
+    }
+
+    @Test
+    void anErrorFromKvmRunItselfEndsTheVm() throws Exception {
+        Thread t = runToEnd(new ScriptedVcpuExits().then(new VcpuExit.Hlt()).thenThrow(new StackOverflowError()));
+
+        assertThat(t.isAlive()).isFalse();
+        assertThat(failure()).startsWith("vCPU 0: thread demo-vcpu0 died: java.lang.StackOverflowError");
+    }
+}
