@@ -8,8 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One vCPU's thread body: KVM_RUN, then hand the exit to the port-I/O or MMIO bus, until the
@@ -37,22 +35,18 @@ final class VcpuRunner implements Runnable {
     private final Bus pio;
     private final Bus mmio;
     private final StopListener listener;
-    private final Set<Long> reportedMisses;
+    private final MissedAccesses misses;
     private volatile boolean stopping;
     private volatile boolean pauseRequested;
     private volatile CountDownLatch parked;
     private volatile boolean finished;
 
-    VcpuRunner(VcpuExits vcpu, Bus pio, Bus mmio, StopListener listener, Set<Long> reportedMisses) {
+    VcpuRunner(VcpuExits vcpu, Bus pio, Bus mmio, StopListener listener, MissedAccesses misses) {
         this.vcpu = vcpu;
         this.pio = pio;
         this.mmio = mmio;
         this.listener = listener;
-        this.reportedMisses = reportedMisses;
-    }
-
-    static Set<Long> newMissSet() {
-        return ConcurrentHashMap.newKeySet();
+        this.misses = misses;
     }
 
     /** Asks the loop to end at its next exit. */
@@ -175,7 +169,7 @@ final class VcpuRunner implements Runnable {
             for (int at = 0; at < out.data().length; at += out.size()) {
                 System.arraycopy(out.data(), at, item, 0, out.size());
                 if (!pio.write(out.port(), item)) {
-                    miss("port", out.port());
+                    misses.miss(vcpu.index(), true, out.port());
                 }
             }
         } else if (exit instanceof VcpuExit.IoIn in) {
@@ -183,18 +177,18 @@ final class VcpuRunner implements Runnable {
             for (int at = 0; at < in.data().length; at += in.size()) {
                 if (!pio.read(in.port(), item)) {
                     Arrays.fill(item, (byte) 0xff);
-                    miss("port", in.port());
+                    misses.miss(vcpu.index(), true, in.port());
                 }
                 System.arraycopy(item, 0, in.data(), at, in.size());
             }
         } else if (exit instanceof VcpuExit.MmioRead read) {
             if (!mmio.read(read.address(), read.data())) {
                 Arrays.fill(read.data(), (byte) 0xff);
-                miss("MMIO address", read.address());
+                misses.miss(vcpu.index(), false, read.address());
             }
         } else if (exit instanceof VcpuExit.MmioWrite write) {
             if (!mmio.write(write.address(), write.data())) {
-                miss("MMIO address", write.address());
+                misses.miss(vcpu.index(), false, write.address());
             }
         } else if (exit instanceof VcpuExit.Hlt || exit instanceof VcpuExit.Interrupted) {
             return true;
@@ -214,14 +208,5 @@ final class VcpuRunner implements Runnable {
             return false;
         }
         return true;
-    }
-
-    /** Logs an access nobody handles once per address, so probing guests don't flood the log. */
-    private void miss(String what, long address) {
-        long key = what.startsWith("port") ? address : address | Long.MIN_VALUE;
-        if (reportedMisses.add(key)) {
-            log.debug("vCPU {}: no device at {} 0x{} (reads answer all-ones, writes are dropped)",
-                    vcpu.index(), what, Long.toHexString(address));
-        }
     }
 }

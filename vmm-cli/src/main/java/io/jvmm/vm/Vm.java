@@ -86,7 +86,7 @@ public final class Vm implements AutoCloseable, VmControl {
                 stopped.completeExceptionally(new VmException("vCPU " + vcpu + ": " + message));
             }
         };
-        var misses = VcpuRunner.newMissSet();
+        MissedAccesses misses = new MissedAccesses();
         synchronized (this) {
             for (VcpuFd vcpu : vcpus) {
                 VcpuRunner runner = new VcpuRunner(new KvmVcpuExits(vcpu), buses.pio(), buses.mmio(), listener, misses);

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VcpuRunnerTest {
     private final Bus pio = new Bus("port I/O");
     private final Bus mmio = new Bus("MMIO");
-    private final java.util.Set<Long> misses = VcpuRunner.newMissSet();
+    private final MissedAccesses misses = new MissedAccesses();
     /** How the VM ended, as Vm.run's future sees it. */
     private final CompletableFuture<VmExit> stopped = new CompletableFuture<>();
     private final VcpuRunner.StopListener listener = new VcpuRunner.StopListener() {
@@ -84,5 +84,24 @@ class VcpuRunnerTest {
 
         assertThat(t.isAlive()).isFalse();
         assertThat(failure()).startsWith("vCPU 0: thread demo-vcpu0 died: java.lang.StackOverflowError");
+    }
+
+    @Test
+    void aGuestProbingManyAddressesCostsABoundedSet() throws Exception {
+        ScriptedVcpuExits exits = new ScriptedVcpuExits();
+        int probes = 20 * MissedAccesses.LOGGED;
+        byte[][] reads = new byte[probes][];
+        for (int i = 0; i < probes; i++) {
+            reads[i] = new byte[4];
+            exits.then(new VcpuExit.MmioRead(0x1_0000_0000L + 4L * i, reads[i]));
+        }
+        exits.then(new VcpuExit.SystemEvent(1));
+
+        runToEnd(exits);
+
+        assertThat(stopped.get(5, TimeUnit.SECONDS)).isEqualTo(VmExit.POWER_OFF);
+        assertThat(List.of(reads)).allSatisfy(r -> assertThat(r).containsOnly((byte) 0xff));
+        assertThat(misses.logged()).isEqualTo(MissedAccesses.LOGGED);
+        assertThat(misses.unlogged()).isEqualTo(probes - MissedAccesses.LOGGED);
     }
 }
