@@ -25,8 +25,11 @@ public interface DeviceContext {
     GuestMemoryMapper memoryMapper();
 
     /**
-     * Starts a named worker thread for this device. The VMM names it after the device,
-     * makes it a daemon and logs an uncaught exception instead of losing it.
+     * Starts a named worker thread for this device. The VMM names it after the device and makes
+     * it a daemon. An exception or error the body does not catch ends the VM with a message
+     * naming the thread (exit code 1): the VMM cannot reset a device it does not know, and a
+     * guest waiting on a dead worker would hang. A device that can go on without the worker
+     * catches what it can recover from itself, or calls {@link #reportFailure}.
      */
     Thread startWorker(String name, Runnable body);
 

@@ -235,7 +235,7 @@ final class VmBuilder implements AutoCloseable {
             PciIntxLine intx = new PciIntxLine(vmFd);
             VmDeviceContext context = new VmDeviceContext(section.id(), guestRam, guestRam.regions(),
                     new KvmInterrupts(vmFd, router, intx, intx::irqFd), ioEvents, mapper, vfioGroups,
-                    restoreFrom != null);
+                    restoreFrom != null, reason -> stopped.completeExceptionally(new VmException(reason)));
             Device device;
             try {
                 device = factory.create(deviceConfig, context);

@@ -10,20 +10,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.function.Consumer;
 
-/** The narrow view of the VM one device gets. */
+/**
+ * The narrow view of the VM one device gets.
+ *
+ * @param workerDied ends the VM with the given message; called when a worker thread of this
+ *                   device dies of an uncaught exception or error
+ */
 record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion> ramRegions, Interrupts interrupts,
                        IoEventRegistry ioEvents, GuestMemoryMapper memoryMapper, KvmVfioGroups vfioGroups,
-                       boolean restoring)
+                       boolean restoring, Consumer<String> workerDied)
         implements DeviceContext {
     private static final Logger log = LoggerFactory.getLogger(VmDeviceContext.class);
 
+    /**
+     * A daemon thread named after the device. A worker that dies of something it did not catch
+     * (an OutOfMemoryError, a StackOverflowError, a plugin's assertion or bug) ends the VM with
+     * a message naming the thread: the VMM cannot reset a device it does not know, and a guest
+     * left waiting on a dead worker would hang. Devices that can recover catch their own (the
+     * virtio transport resets the device).
+     */
     @Override
     public Thread startWorker(String name, Runnable body) {
         Thread t = new Thread(body, deviceId + "-" + name);
         t.setDaemon(true);
-        t.setUncaughtExceptionHandler((thread, e) ->
-                log.error("device {}: worker {} died; the device stops working", deviceId, thread.getName(), e));
+        t.setUncaughtExceptionHandler((thread, e) -> {
+            // The VM ends first: reporting needs little heap, a stack trace in the log much more.
+            workerDied.accept("device " + deviceId + ": worker thread " + thread.getName() + " died: " + e);
+            log.error("device {}: worker {} died", deviceId, thread.getName(), e);
+        });
         t.start();
         return t;
     }
