@@ -128,8 +128,11 @@ final class LifecycleOptions {
                 }
                 case PAUSE -> say(err, "paused");
             }
-        } catch (VmException | SnapshotException e) {
-            say(err, "snapshot failed: " + e.getMessage());
+        } catch (VmException | SnapshotException | RuntimeException | Error e) {
+            // Whatever went wrong (an OutOfMemoryError while writing, too), a VM paused for the
+            // snapshot must not stay paused for ever.
+            say(err, "snapshot failed: " + (e instanceof VmException || e instanceof SnapshotException
+                    ? e.getMessage() : e.toString()));
             if (vm.state() == VmControl.State.PAUSED && after != After.PAUSE) {
                 try {
                     vm.resume();
