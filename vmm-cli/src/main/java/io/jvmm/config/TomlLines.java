@@ -10,11 +10,13 @@ import java.util.regex.Pattern;
  * for syntax errors, so semantic errors find their line here by scanning for
  * {@code [table]}, {@code [[table]]} and {@code key =} lines. Best effort: keys inside
  * multi-line strings or inline tables may be missed (the line is then 0, "unknown").
+ *
+ * <p>Every line is matched in time linear in its length: headers are cut out by hand (a
+ * regular expression of {@code \s*} around a lazy name took cubic time on {@code [} and
+ * thousands of spaces), and the key pattern is anchored and has no nested repetition.
  */
 final class TomlLines {
-    private static final Pattern ARRAY_HEADER = Pattern.compile("^\\s*\\[\\[\\s*([^\\]]+?)\\s*]]");
-    private static final Pattern HEADER = Pattern.compile("^\\s*\\[\\s*([^\\]]+?)\\s*]");
-    private static final Pattern KEY = Pattern.compile("^\\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\\s*=");
+    private static final Pattern KEY = Pattern.compile("\\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\\s*=");
 
     /** Header id -> line. Plain tables are "name", the n-th array table is "name#n" (1-based). */
     private final Map<String, Integer> headers = new HashMap<>();
@@ -23,36 +25,75 @@ final class TomlLines {
     /** The text's lines, for {@link #find}. */
     private final String[] lines;
 
+    /** A {@code [name]} or {@code [[name]]} line. */
+    private record Header(String name, boolean array) {
+    }
+
     private TomlLines(String text) {
         lines = text.split("\r?\n", -1);
         Map<String, Integer> arrayCounts = new HashMap<>();
         String header = "";
         for (int i = 0; i < lines.length; i++) {
             int lineNo = i + 1;
-            Matcher m = ARRAY_HEADER.matcher(lines[i]);
-            if (m.find()) {
-                String name = m.group(1);
-                int n = arrayCounts.merge(name, 1, Integer::sum);
-                header = name + "#" + n;
+            Header h = header(lines[i]);
+            if (h != null && h.array()) {
+                int n = arrayCounts.merge(h.name(), 1, Integer::sum);
+                header = h.name() + "#" + n;
                 headers.putIfAbsent(header, lineNo);
-                headers.putIfAbsent(name, lineNo);
+                headers.putIfAbsent(h.name(), lineNo);
                 continue;
             }
-            m = HEADER.matcher(lines[i]);
-            if (m.find()) {
-                header = m.group(1);
+            if (h != null) {
+                header = h.name();
                 headers.putIfAbsent(header, lineNo);
                 continue;
             }
-            m = KEY.matcher(lines[i]);
-            if (m.find()) {
-                keys.putIfAbsent(header + '\0' + unquote(m.group(1)), lineNo);
+            String key = key(lines[i]);
+            if (key != null) {
+                keys.putIfAbsent(header + '\0' + key, lineNo);
             }
         }
     }
 
     static TomlLines of(String text) {
         return new TomlLines(text);
+    }
+
+    /** {@code [[name]]} or {@code [name]} at the start of {@code line} (after blanks), name trimmed; null if none. */
+    private static Header header(String line) {
+        int i = 0;
+        while (i < line.length() && isSpace(line.charAt(i))) {
+            i++;
+        }
+        if (!line.startsWith("[", i)) {
+            return null;
+        }
+        if (line.startsWith("[[", i)) {
+            int close = line.indexOf(']', i + 2);
+            if (close >= 0 && line.startsWith("]]", close)) {
+                String name = line.substring(i + 2, close).strip();
+                if (!name.isEmpty()) {
+                    return new Header(name, true);
+                }
+            }
+        }
+        int close = line.indexOf(']', i + 1);
+        if (close < 0) {
+            return null;
+        }
+        String name = line.substring(i + 1, close).strip();
+        return name.isEmpty() ? null : new Header(name, false);
+    }
+
+    /** The {@code \s} of regular expressions. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0b || c == '\f' || c == '\r';
+    }
+
+    /** The key of a {@code key =} line, unquoted; null if the line is none. */
+    private static String key(String line) {
+        Matcher m = KEY.matcher(line);
+        return m.lookingAt() ? unquote(m.group(1)) : null;
     }
 
     /** The line of {@code [name]} or the first {@code [[name]]}, or of a sub-table {@code [name.x]}; 0 if none. */
@@ -83,6 +124,31 @@ final class TomlLines {
     int arrayKey(String name, int occurrence, String key) {
         Integer line = keys.get(name + "#" + occurrence + '\0' + key);
         return line != null ? line : arrayTable(name, occurrence);
+    }
+
+    /**
+     * The key line {@code lineNo} (1-based) sets, as messages name it: {@code vm.memory},
+     * {@code device[2].path}, {@code name} at the top level; the table for a header line; ""
+     * when the line is neither.
+     */
+    String keyOn(int lineNo) {
+        Map<String, Integer> arrayCounts = new HashMap<>();
+        String table = "";
+        for (int i = 0; i < lineNo && i < lines.length; i++) {
+            Header h = header(lines[i]);
+            if (h != null) {
+                table = h.array() ? h.name() + "[" + arrayCounts.merge(h.name(), 1, Integer::sum) + "]" : h.name();
+                if (i == lineNo - 1) {
+                    return table;
+                }
+                continue;
+            }
+            if (i == lineNo - 1) {
+                String key = key(lines[i]);
+                return key == null ? "" : table.isEmpty() ? key : table + "." + key;
+            }
+        }
+        return "";
     }
 
     /** The first line containing {@code literal}; 0 if none. */
