@@ -1,7 +1,5 @@
 package io.jvmm.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Places a problem found after loading (e.g. a kernel file that is not a kernel) at its key's line. */
@@ -13,8 +11,8 @@ public final class ConfigKeys {
     public static ConfigError error(VmConfig config, String table, String key, String message) {
         int line = 0;
         try {
-            line = TomlLines.of(Files.readString(config.source())).key(table, key);
-        } catch (IOException | RuntimeException e) {
+            line = TomlLines.of(ConfigLoader.readText(config.source())).key(table, key);
+        } catch (ConfigException | RuntimeException e) {
             // The message stands without a line number.
         }
         return new ConfigError(config.source(), line, table + "." + key, table + "." + key + ": " + message);

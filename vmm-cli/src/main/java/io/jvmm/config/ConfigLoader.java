@@ -2,11 +2,15 @@ package io.jvmm.config;
 
 import com.moandjiezana.toml.Toml;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,34 +21,69 @@ import java.util.regex.Pattern;
  * {@link ConfigException} listing every problem found, one line each.
  */
 public final class ConfigLoader {
-    private static final Pattern ON_LINE = Pattern.compile("\\s*on line (\\d+)");
-    private static final Pattern NUMBER_INPUT = Pattern.compile("For input string: \"([^\"]+)\"");
+    /** No {@code \s*} in front: toml4j's message quotes the user's text, blanks and all, and that backtracks. */
+    private static final Pattern ON_LINE = Pattern.compile(" on line (\\d+)");
+    private static final Pattern NUMBER_INPUT = Pattern.compile("For input string: \"([0-9+-]+)\"");
 
     private ConfigLoader() {
     }
 
     /** Reads and validates {@code file}; relative paths inside it resolve against its directory. */
     public static VmConfig load(Path file) throws ConfigException {
-        String text;
+        return load(file, readText(file));
+    }
+
+    /**
+     * The text of the config file {@code file}, read no further than {@link TomlLimits#MAX_BYTES}
+     * (a FIFO or /dev/zero ends there too) and decoded as strict UTF-8.
+     *
+     * @throws ConfigException naming the file when it cannot be read, is too large or is not UTF-8
+     */
+    public static String readText(Path file) throws ConfigException {
+        byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
                 throw fileError(file, "is a directory, not a config file");
             }
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(TomlLimits.MAX_BYTES + 1);
+            }
         } catch (NoSuchFileException e) {
             throw fileError(file, "no such file");
-        } catch (CharacterCodingException e) {
-            throw fileError(file, "not UTF-8 text");
         } catch (IOException e) {
             throw fileError(file, "cannot read: " + e.getMessage());
         }
-        return load(file, text);
+        if (bytes.length > TomlLimits.MAX_BYTES) {
+            throw fileError(file, "it is more than " + TomlLimits.MAX_BYTES / 1024 + " KiB, the most a config may be");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw fileError(file, "not UTF-8 text");
+        }
     }
 
-    /** Validates {@code text} as if it had been read from {@code file}. */
+    /**
+     * Validates {@code text} as if it had been read from {@code file}: the config of a snapshot
+     * comes this way, through the same limits as a file ({@link TomlLimits}).
+     */
     public static VmConfig load(Path file, String text) throws ConfigException {
+        String tooLong = TomlLimits.sizeProblem(text.length());
+        if (tooLong != null) {
+            throw fileError(file, tooLong);
+        }
         ConfigSource source = new ConfigSource(file, text);
-        return VmConfigReader.read(source, parse(source, text));
+        List<ConfigError> problems = TomlLimits.problems(source, text);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        Map<String, Object> document = parse(source, TomlLimits.parseable(text));
+        problems = TomlLimits.controlCharactersIn(source, document);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return VmConfigReader.read(source, document);
     }
 
     private static Map<String, Object> parse(ConfigSource source, String text) throws ConfigException {
@@ -52,8 +91,11 @@ public final class ConfigLoader {
             return new Toml().read(text).toMap();
         } catch (NumberFormatException e) {
             Matcher m = NUMBER_INPUT.matcher(String.valueOf(e.getMessage()));
-            String number = m.find() ? m.group(1) : "";
-            int line = number.isEmpty() ? 0 : source.lines().find(number);
+            if (!m.find()) {
+                throw syntaxError(source, e);
+            }
+            String number = m.group(1);
+            int line = source.lines().find(number);
             throw new ConfigException(source.error(line, "",
                     "invalid TOML: number " + number + " out of range (expected an integer that fits in 64 bits)"));
         } catch (RuntimeException e) {

@@ -19,7 +19,6 @@ import io.jvmm.snapshot.SnapshotException;
 import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.SnapshotProgress;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,8 +50,8 @@ public final class VmLauncher {
     public VmExit run(Consumer<VmControl> onStart) throws VmException, ConfigException {
         String toml;
         try {
-            toml = config.source() == null ? "" : Files.readString(config.source());
-        } catch (IOException e) {
+            toml = config.source() == null ? "" : ConfigLoader.readText(config.source());
+        } catch (ConfigException e) {
             toml = "";
         }
         SnapshotConfig recorded = new SnapshotConfig(String.valueOf(config.source()), toml, config.vm().memoryBytes(),
@@ -90,6 +89,8 @@ public final class VmLauncher {
         VmConfig config;
         try {
             config = ConfigLoader.load(Path.of(saved.sourcePath()), saved.toml());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new SnapshotException("snapshot " + dir + ": the path of its config is not a path: " + e.getMessage());
         } catch (ConfigException e) {
             throw new SnapshotException("snapshot " + dir + ": its config is no longer valid: "
                     + e.getMessage().lines().findFirst().orElse(""));
