@@ -84,6 +84,9 @@ final class VmConfigReader {
         if (memory < VmSection.MIN_MEMORY) {
             r.badValue("memory", "expected at least 64M");
             memory = VmSection.DEFAULT_MEMORY;
+        } else if (memory > VmSection.MAX_MEMORY) {
+            r.badValue("memory", "expected at most 1024G (1 TiB, what the guest's physical address layout is made for)");
+            memory = VmSection.DEFAULT_MEMORY;
         } else if (memory % Sizes.MIB != 0) {
             r.badValue("memory", "expected a whole number of MiB, e.g. " + Math.max(64, memory / Sizes.MIB) + "M");
             memory = VmSection.DEFAULT_MEMORY;

@@ -136,6 +136,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void memoryAbove1TiBIsRejectedBeforeItWrapsTheGuestLayout() throws Exception {
+        // 8589934591G fits in a long (just under 2^63) and used to pass, then wrap the RAM layout.
+        assertThat(error("[vm]\nmemory = \"8589934591G\"\n" + ConfigFiles.BOOT))
+                .isEqualTo(demo + ":2: vm.memory = \"8589934591G\": expected at most 1024G (1 TiB, what the guest's "
+                        + "physical address layout is made for)");
+        assertThat(error("[vm]\nmemory = \"1025G\"\n" + ConfigFiles.BOOT)).contains("expected at most 1024G");
+        assertThat(files.load("[vm]\nmemory = \"1024G\"\n" + ConfigFiles.BOOT).vm().memoryBytes()).isEqualTo(1L << 40);
+    }
+
+    @Test
     void memoryMustBeWholeMebibytes() {
         assertThat(error("[vm]\nmemory = 100000000\n" + ConfigFiles.BOOT))
                 .isEqualTo(demo + ":2: vm.memory = 100000000: expected a whole number of MiB, e.g. 95M");
