@@ -72,8 +72,11 @@ public final class ElfPvhLoader implements KernelLoader {
         if (phentsize != PHDR_SIZE || phnum == 0) {
             throw new BootException(path + " has no usable ELF program headers");
         }
-        if (phoff < 0 || phoff + (long) phnum * PHDR_SIZE > image.length) {
-            throw new BootException(path + " is truncated: its program headers lie past the end of the file");
+        // Unsigned offsets from the file (ELF-64 1.5, "ELF Header"): compare without adding, so a
+        // huge e_phoff cannot wrap past the check. image.length - table cannot overflow.
+        if (phoff < 0 || phoff > image.length - (long) phnum * PHDR_SIZE) {
+            throw new BootException(path + " is truncated or not a valid ELF file: its program headers (e_phoff 0x"
+                    + Long.toUnsignedString(phoff, 16) + ", " + phnum + " entries) lie outside the file");
         }
         List<Segment> segments = new ArrayList<>();
         long entry = -1;
@@ -85,9 +88,10 @@ public final class ElfPvhLoader implements KernelLoader {
             long filesz = b.getLong(ph + 32);
             long memsz = b.getLong(ph + 40);
             long align = b.getLong(ph + 48);
-            if ((type == PT_LOAD || type == PT_NOTE) && (offset < 0 || filesz < 0 || offset + filesz > image.length)) {
-                throw new BootException(String.format(
-                        "%s is truncated: ELF segment %d lies past the end of the file", path, i));
+            if ((type == PT_LOAD || type == PT_NOTE) && !inFile(offset, filesz, image.length)) {
+                throw new BootException(String.format("%s is truncated or not a valid ELF file: segment %d (offset 0x%s, "
+                        + "0x%s bytes) lies outside the file", path, i, Long.toUnsignedString(offset, 16),
+                        Long.toUnsignedString(filesz, 16)));
             }
             if (type == PT_LOAD) {
                 if (memsz < filesz || paddr < 0 || paddr + memsz < paddr) {
@@ -110,6 +114,11 @@ public final class ElfPvhLoader implements KernelLoader {
             throw new BootException(String.format("%s: the PVH entry point 0x%x is not in a loadable segment", path, entry));
         }
         return new ElfPvhLoader(path, image, List.copyOf(segments), entry);
+    }
+
+    /** Whether {@code [offset, offset + size)}, unsigned 64-bit values from the file, lies in a file of {@code length} bytes. */
+    private static boolean inFile(long offset, long size, int length) {
+        return offset >= 0 && size >= 0 && offset <= length && size <= length - offset;
     }
 
     /** Walks the notes of one PT_NOTE segment (gABI "Note Section"); -1 when there is no PVH entry note. */

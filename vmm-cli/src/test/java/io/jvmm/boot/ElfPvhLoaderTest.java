@@ -73,4 +73,35 @@ class ElfPvhLoaderTest {
         assertThatThrownBy(() -> ElfPvhLoader.parse(NAME, elf.build()))
                 .hasMessage("/k/vmlinux: the PVH entry point 0x2000000 is not in a loadable segment");
     }
+
+    /** The image with the 64-bit field at {@code at} replaced. */
+    private static byte[] withLong(byte[] image, int at, long value) {
+        java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(at, value);
+        return image;
+    }
+
+    @Test
+    void aProgramHeaderOffsetThatWouldOverflowIsNotAValidElf() {
+        for (long phoff : new long[] {Long.MAX_VALUE - 50, Long.MAX_VALUE, Long.MIN_VALUE, -56}) {
+            byte[] image = withLong(new SyntheticElf().build(), 32, phoff);
+            assertThatThrownBy(() -> ElfPvhLoader.parse(NAME, image)).as("e_phoff 0x%x", phoff)
+                    .isInstanceOf(BootException.class)
+                    .hasMessage("/k/vmlinux is truncated or not a valid ELF file: its program headers (e_phoff 0x"
+                            + Long.toUnsignedString(phoff, 16) + ", 2 entries) lie outside the file");
+        }
+    }
+
+    @Test
+    void aSegmentOffsetOrSizeThatWouldOverflowIsNotAValidElf() {
+        int ph = SyntheticElf.PHOFF;
+        byte[] offset = withLong(new SyntheticElf().build(), ph + 8, Long.MAX_VALUE - 10);
+        assertThatThrownBy(() -> ElfPvhLoader.parse(NAME, offset)).isInstanceOf(BootException.class)
+                .hasMessageStartingWith("/k/vmlinux is truncated or not a valid ELF file: segment 0 (offset 0x7ffffffffffffff5");
+        byte[] size = withLong(new SyntheticElf().build(), ph + 32, Long.MAX_VALUE - 10);
+        assertThatThrownBy(() -> ElfPvhLoader.parse(NAME, size)).isInstanceOf(BootException.class)
+                .hasMessageStartingWith("/k/vmlinux is truncated or not a valid ELF file: segment 0");
+        byte[] note = withLong(new SyntheticElf().build(), ph + 56 + 32, -8);
+        assertThatThrownBy(() -> ElfPvhLoader.parse(NAME, note)).isInstanceOf(BootException.class)
+                .hasMessageStartingWith("/k/vmlinux is truncated or not a valid ELF file: segment 1");
+    }
 }

@@ -136,6 +136,7 @@ class KernelImagesTest {
         byte[] image = new SyntheticElf().build();
         Path p = file(Arrays.copyOf(image, image.length - 1));
         assertThatThrownBy(() -> KernelImages.open(p))
-                .hasMessage(p + " is truncated: ELF segment 0 lies past the end of the file");
+                .hasMessage(p + " is truncated or not a valid ELF file: segment 0 (offset 0x1000, 0x1000 bytes) lies "
+                        + "outside the file");
     }
 }
