@@ -120,10 +120,13 @@ public final class SnapshotFile {
             if (!Files.isDirectory(dir)) {
                 throw new SnapshotException("snapshot " + dir + ": no such directory");
             }
-            if (Files.size(file) > MAX_STATE_FILE) {
+            // Read no further than the limit: a FIFO or /dev/zero reports size 0 and never ends.
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_STATE_FILE + 1);
+            }
+            if (bytes.length > MAX_STATE_FILE) {
                 throw new SnapshotException(file + ": too large for a snapshot state file");
             }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new SnapshotException("snapshot " + dir + ": no " + STATE_FILE + " (not a jvmm snapshot)");
         } catch (IOException e) {
