@@ -63,6 +63,13 @@ public final class CmosRtc implements PlatformDevice, Snapshottable {
     private static final int REG_D_VALID_RAM_AND_TIME = 0x80;
     private static final int HOUR_PM = 0x80;
 
+    /**
+     * The farthest a guest can set its clock from the host's: the century and year bytes in
+     * binary reach year 255 * 100 + 255 = 25755, and year 0 at least, so from any host date up to
+     * 9999 the distance stays under 30,000 years. A snapshot claiming more was not made by a
+     * guest, and would make the first time read overflow the date arithmetic.
+     */
+    static final long MAX_OFFSET_SECONDS = 30_000L * 366 * 24 * 3600;
     private static final long KIB = 1024;
     private static final long MIB = 1024 * KIB;
 
@@ -303,6 +310,10 @@ public final class CmosRtc implements PlatformDevice, Snapshottable {
             in.end();
             if (i >= RAM_SIZE) {
                 throw new StateException(state.id() + ": CMOS index " + i);
+            }
+            if (offset < -MAX_OFFSET_SECONDS || offset > MAX_OFFSET_SECONDS) {
+                throw new StateException(state.id() + ": the guest clock is " + offset + " s from the host's, more "
+                        + "than a guest can set (" + MAX_OFFSET_SECONDS + " s)");
             }
             System.arraycopy(r, 0, ram, 0, RAM_SIZE);
             index = i;

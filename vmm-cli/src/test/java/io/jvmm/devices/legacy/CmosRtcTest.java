@@ -1,5 +1,7 @@
 package io.jvmm.devices.legacy;
 
+import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.Snapshottable;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -7,6 +9,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CmosRtcTest {
     private static final long MIB = 1024 * 1024;
@@ -133,5 +136,40 @@ class CmosRtcTest {
         rtc.read(0, both);
         assertThat(both[0]).isEqualTo((byte) 0x09);
         assertThat(both[1]).isEqualTo((byte) 0x24);
+    }
+
+    /** rtc's saved state with its clock offset replaced. */
+    private ComponentState withOffset(long offset) {
+        ComponentState saved = rtc.saveState();
+        byte[] payload = saved.payload().clone();
+        java.nio.ByteBuffer.wrap(payload).putLong(payload.length - 8, offset); // StateOutput is big-endian
+        return new ComponentState(saved.id(), saved.version(), payload);
+    }
+
+    @Test
+    void aSnapshotWithAClockOffsetNoGuestCouldSetIsRefusedOnRestore() {
+        for (long offset : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, CmosRtc.MAX_OFFSET_SECONDS + 1,
+                -CmosRtc.MAX_OFFSET_SECONDS - 1}) {
+            CmosRtc restored = new CmosRtc(512 * MIB, 0, CLOCK);
+            assertThatThrownBy(() -> restored.restoreState(withOffset(offset))).as("offset %d", offset)
+                    .isInstanceOf(Snapshottable.StateException.class)
+                    .hasMessageContaining("more than a guest can set");
+        }
+    }
+
+    @Test
+    void theFarthestClockAGuestCanSetSurvivesSaveAndRestore() throws Exception {
+        setCmos(0x0b, 0x86); // SET, binary, 24-hour: 25755-01-01 00:00:00
+        for (int[] r : new int[][] {{0x32, 255}, {0x09, 255}, {0x08, 1}, {0x07, 1}, {0x04, 0}, {0x02, 0}, {0x00, 0}}) {
+            setCmos(r[0], r[1]);
+        }
+        setCmos(0x0b, 0x06);
+        CmosRtc restored = new CmosRtc(512 * MIB, 0, CLOCK);
+        restored.restoreState(rtc.saveState());
+
+        restored.write(0, new byte[] {0x09});
+        byte[] year = new byte[1];
+        restored.read(1, year);
+        assertThat(year[0] & 0xff).isEqualTo(25755 % 100);
     }
 }
