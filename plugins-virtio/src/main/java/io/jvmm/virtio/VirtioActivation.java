@@ -41,7 +41,7 @@ public interface VirtioActivation {
     /**
      * Starts a worker thread named after the device and {@code name}. The transport joins it
      * on reset after the queues are stopped and {@link VirtioDevice#reset()} has returned; an
-     * uncaught exception is logged and puts the device in DEVICE_NEEDS_RESET.
+     * uncaught exception or error is logged and puts the device in DEVICE_NEEDS_RESET.
      */
     Thread startWorker(String name, Runnable body);
 

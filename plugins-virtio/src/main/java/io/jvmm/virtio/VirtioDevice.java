@@ -41,14 +41,18 @@ package io.jvmm.virtio;
  *
  * <h2>Errors</h2>
  * Malformed descriptor chains (loops, too long, outside guest RAM, a writable descriptor
- * before a readable one, nested indirect tables, bad indirect length) never reach the device:
+ * before a readable one, nested indirect tables, bad indirect length, a head made available
+ * again before it was used, more than {@link io.jvmm.virtio.queue.ChainBudget} allows) never
+ * reach the device:
  * {@link VirtioQueue#pop()} detects them, the transport sets DEVICE_NEEDS_RESET, raises the
  * config-change interrupt and stops the queues. A request that is well formed as a chain but
  * wrong for the device (e.g. too short for its header) is the device's to answer: read it with
  * {@link ChainReader}/{@link ChainWriter}, which throw {@link BadChainException}, and complete
  * it with the device's error status, or call {@link VirtioActivation#needsReset(String)}. An
- * exception escaping {@link #activate} or a worker is logged and puts the device in
- * DEVICE_NEEDS_RESET; the VMM keeps running.
+ * exception escaping {@link #activate}, or anything escaping a worker (an Error included), is
+ * logged and puts the device in DEVICE_NEEDS_RESET; the VMM keeps running. A device that copies
+ * a chain through the Java heap does it in pieces of at most
+ * {@link io.jvmm.virtio.queue.ChainBudget#COPY_PIECE} bytes, never the whole chain at once.
  *
  * <h2>Threads</h2>
  * Register accesses ({@link #readConfig}, {@link #writeConfig}) come from vCPU threads;
