@@ -6,8 +6,9 @@
 # l1_qemu_select reads
 #   JVMM_L1_QEMU  a directory holding an extracted QEMU (dpkg-deb -x of Debian's
 #                 qemu-system-x86 + qemu-system-data [+ qemu-system-common, seabios]):
-#                 DIR/usr/bin/qemu-system-x86_64 and DIR/usr/share/qemu. Default: the
-#                 system's qemu-system-x86_64.
+#                 DIR/usr/bin/qemu-system-x86_64 and DIR/usr/share/qemu. Default: QEMU 10
+#                 from bookworm-backports (scripts/setup-host --qemu-backports); 'system':
+#                 the system's qemu-system-x86_64.
 #   JVMM_L1_CPU   the -cpu value (default EPYC,+svm,+npt)
 # and sets
 #   L1_CPU          the -cpu value
@@ -24,16 +25,27 @@
 # has 1.16.2), and QEMU_MODULE_DIR=DIR/usr/lib/x86_64-linux-gnu/qemu. Shared libraries
 # extracted into DIR go on LD_LIBRARY_PATH, for QEMU alone.
 l1_qemu_select() {
-    local d q_dir q_libs out
+    local d q_dir q_libs out qemu_dir
+    # The default L1 is QEMU 10 from bookworm-backports: in the measurements in
+    # scripts/README.md ("Choosing the L1 emulator") L1 under Debian 12's QEMU 7.2 locked up,
+    # froze or panicked in full test runs, and under QEMU 10 it did not. 'system' picks 7.2.
+    qemu_dir="${JVMM_L1_QEMU-}"
+    case "$qemu_dir" in
+        system) qemu_dir="" ;;
+        "")
+            qemu_dir="$("$(dirname "${BASH_SOURCE[0]}")/../setup-host" --qemu-backports)" \
+                || { echo "$PROG: could not set up QEMU from bookworm-backports (JVMM_L1_QEMU=system uses the system's QEMU)" >&2; exit 1; }
+            ;;
+    esac
     L1_CPU="${JVMM_L1_CPU:-EPYC,+svm,+npt}"
     [[ "$L1_CPU" =~ ^[A-Za-z0-9][A-Za-z0-9_.,+=-]*$ ]] \
         || { echo "$PROG: JVMM_L1_CPU='$L1_CPU' is not a QEMU -cpu value (e.g. EPYC,+svm,+npt)" >&2; exit 2; }
     QEMU_BIN=qemu-system-x86_64
     QEMU_ENV=()
     QEMU_DATA_ARGS=()
-    if [ -n "${JVMM_L1_QEMU:-}" ]; then
-        [ -d "$JVMM_L1_QEMU" ] || { echo "$PROG: JVMM_L1_QEMU=$JVMM_L1_QEMU: no such directory" >&2; exit 2; }
-        q_dir="$(realpath "$JVMM_L1_QEMU")"
+    if [ -n "$qemu_dir" ]; then
+        [ -d "$qemu_dir" ] || { echo "$PROG: JVMM_L1_QEMU=$JVMM_L1_QEMU: no such directory" >&2; exit 2; }
+        q_dir="$(realpath "$qemu_dir")"
         [ -x "$q_dir/usr/bin/qemu-system-x86_64" ] \
             || { echo "$PROG: JVMM_L1_QEMU=$JVMM_L1_QEMU has no usr/bin/qemu-system-x86_64 (expected a dpkg-deb -x tree, e.g. from scripts/setup-host --qemu-backports)" >&2; exit 2; }
         [ -d "$q_dir/usr/share/qemu" ] \
