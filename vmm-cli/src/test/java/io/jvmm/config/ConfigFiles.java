@@ -3,6 +3,8 @@ package io.jvmm.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.api.Assertions;
 
 /** Writes config files and the guest files they name into a test directory. */
 final class ConfigFiles {
@@ -33,5 +35,12 @@ final class ConfigFiles {
 
     VmConfig load(String text) throws Exception {
         return ConfigLoader.load(write("demo.toml", text));
+    }
+
+    /** The messages of the ConfigException that loading {@code text} must throw. */
+    List<String> errors(String text) {
+        Throwable t = Assertions.catchThrowable(() -> load(text));
+        Assertions.assertThat(t).isInstanceOf(ConfigException.class);
+        return ((ConfigException) t).errors().stream().map(ConfigError::toString).toList();
     }
 }
