@@ -29,6 +29,21 @@ final class VcpuRunner implements Runnable {
         void guestStopped(VmExit reason);
 
         void vcpuFailed(int vcpu, String message);
+
+        /** Completes {@code ended} with how the guest stopped, or with a VmException naming the vCPU. */
+        static StopListener completing(java.util.concurrent.CompletableFuture<VmExit> ended) {
+            return new StopListener() {
+                @Override
+                public void guestStopped(VmExit reason) {
+                    ended.complete(reason);
+                }
+
+                @Override
+                public void vcpuFailed(int vcpu, String message) {
+                    ended.completeExceptionally(new VmException("vCPU " + vcpu + ": " + message));
+                }
+            };
+        }
     }
 
     private final VcpuExits vcpu;

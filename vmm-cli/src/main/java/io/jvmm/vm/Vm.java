@@ -75,17 +75,7 @@ public final class Vm implements AutoCloseable, VmControl {
 
     /** Runs the guest until it stops; returns how it stopped. */
     public VmExit run() throws VmException {
-        VcpuRunner.StopListener listener = new VcpuRunner.StopListener() {
-            @Override
-            public void guestStopped(VmExit reason) {
-                stopped.complete(reason);
-            }
-
-            @Override
-            public void vcpuFailed(int vcpu, String message) {
-                stopped.completeExceptionally(new VmException("vCPU " + vcpu + ": " + message));
-            }
-        };
+        VcpuRunner.StopListener listener = VcpuRunner.StopListener.completing(stopped);
         MissedAccesses misses = new MissedAccesses();
         synchronized (this) {
             for (VcpuFd vcpu : vcpus) {

@@ -19,17 +19,7 @@ class VcpuRunnerTest {
     private final MissedAccesses misses = new MissedAccesses();
     /** How the VM ended, as Vm.run's future sees it. */
     private final CompletableFuture<VmExit> stopped = new CompletableFuture<>();
-    private final VcpuRunner.StopListener listener = new VcpuRunner.StopListener() {
-        @Override
-        public void guestStopped(VmExit reason) {
-            stopped.complete(reason);
-        }
-
-        @Override
-        public void vcpuFailed(int vcpu, String message) {
-            stopped.completeExceptionally(new VmException("vCPU " + vcpu + ": " + message));
-        }
-    };
+    private final VcpuRunner.StopListener listener = VcpuRunner.StopListener.completing(stopped);
 
     /** Runs the loop on a thread named like a VM's vCPU thread; returns once it ended (or 5 s passed). */
     private Thread runToEnd(VcpuExits exits) throws InterruptedException {
