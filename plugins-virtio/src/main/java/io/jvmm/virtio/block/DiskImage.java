@@ -1,5 +1,7 @@
 package io.jvmm.virtio.block;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.jvmm.spi.DeviceException;
@@ -21,7 +23,7 @@ import java.nio.file.Path;
  */
 final class DiskImage implements AutoCloseable {
     static final int SECTOR = 512;
-    private static final System.Logger LOG = System.getLogger(DiskImage.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DiskImage.class);
     private static final int DIRECT_ALIGN = 512;
     /** A zero buffer for WRITE_ZEROES where the file system cannot zero a range itself. */
     private static final int ZERO_CHUNK = 1 << 20;
@@ -221,7 +223,7 @@ final class DiskImage implements AutoCloseable {
         } catch (LastErrorException e) {
             if (unsupported(e)) {
                 canPunchHole = false;
-                LOG.log(System.Logger.Level.INFO, "{0}: the file system cannot punch holes; discards and "
+                LOG.info("{}: the file system cannot punch holes; discards and "
                         + "write-zeroes write zeroes instead", path);
                 return false;
             }

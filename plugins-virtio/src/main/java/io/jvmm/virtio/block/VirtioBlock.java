@@ -1,5 +1,7 @@
 package io.jvmm.virtio.block;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioActivation;
@@ -32,7 +34,7 @@ final class VirtioBlock implements VirtioDevice {
     /** Discard granularity, in sectors: the 4 KiB blocks host file systems allocate. */
     static final int DISCARD_ALIGNMENT = 8;
     private static final int SIGNAL_EVERY = 16;
-    private static final System.Logger LOG = System.getLogger(VirtioBlock.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioBlock.class);
 
     private final String id;
     private final DiskImage image;
@@ -178,7 +180,7 @@ final class VirtioBlock implements VirtioDevice {
 
     static void warnIfPartialSector(String id, DiskImage image) {
         if (image.size() % DiskImage.SECTOR != 0) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1} is {2} bytes, not a multiple of 512; the guest sees "
+            LOG.warn("{}: {} is {} bytes, not a multiple of 512; the guest sees "
                     + "only the whole sectors", id, image.path(), image.size());
         }
     }

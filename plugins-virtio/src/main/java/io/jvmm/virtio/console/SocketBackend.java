@@ -1,5 +1,7 @@
 package io.jvmm.virtio.console;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.spi.DeviceException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -21,7 +23,7 @@ final class SocketBackend implements ConsoleBackend {
     static final int BACKLOG = 64 * 1024;
     /** sun_path is 108 bytes with the terminating NUL. */
     static final int MAX_PATH = 107;
-    private static final System.Logger LOG = System.getLogger(SocketBackend.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SocketBackend.class);
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -74,7 +76,7 @@ final class SocketBackend implements ConsoleBackend {
                 c = server.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "virtio-console: accept on {0} failed: {1}", path, e);
+                    LOG.warn("virtio-console: accept on {} failed: {}", path, e.toString());
                 }
                 return;
             }

@@ -1,5 +1,7 @@
 package io.jvmm.virtio.console;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.ChainReader;
@@ -33,7 +35,7 @@ final class VirtioConsole implements VirtioDevice {
     static final int EMERG_WR = 8;
     /** Most bytes given to the guest in one receive buffer. */
     private static final int RX_CHUNK = 4096;
-    private static final System.Logger LOG = System.getLogger(VirtioConsole.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioConsole.class);
 
     private final String id;
     private final ConsoleBackend backend;
@@ -140,7 +142,7 @@ final class VirtioConsole implements VirtioDevice {
                         output(piece, n);
                     }
                 } catch (BadChainException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "{0}: bad transmit chain: {1}", id, e.getMessage());
+                    LOG.debug("{}: bad transmit chain: {}", id, e.getMessage());
                 }
                 q.addUsed(c, 0);
             }
@@ -154,7 +156,7 @@ final class VirtioConsole implements VirtioDevice {
         } catch (IOException e) {
             if (!outputFailed) {
                 outputFailed = true;
-                LOG.log(System.Logger.Level.WARNING, "{0}: console output to {1} failed, dropping output: {2}",
+                LOG.warn("{}: console output to {} failed, dropping output: {}",
                         id, backend, e.toString());
             }
         }
@@ -181,7 +183,7 @@ final class VirtioConsole implements VirtioDevice {
                     w.write(data);
                     written = w.written();
                 } catch (BadChainException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "{0}: bad receive chain: {1}", id, e.getMessage());
+                    LOG.debug("{}: bad receive chain: {}", id, e.getMessage());
                 }
                 q.complete(c, written);
             }

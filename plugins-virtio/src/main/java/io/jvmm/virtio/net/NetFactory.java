@@ -1,5 +1,7 @@
 package io.jvmm.virtio.net;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.spi.Device;
 import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceContext;
@@ -9,7 +11,7 @@ import io.jvmm.virtio.pci.VirtioPciDevice;
 
 /** Device type {@code virtio-net}: a virtio network card on a host tap. See {@link NetConfig}. */
 public final class NetFactory implements DeviceFactory {
-    private static final System.Logger LOG = System.getLogger(NetFactory.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NetFactory.class);
 
     @Override
     public String type() {
@@ -27,10 +29,10 @@ public final class NetFactory implements DeviceFactory {
         Tap tap = Tap.open(settings.tap(), NetHeader.SIZE);
         try {
             if (tap.created()) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: tap {1} did not exist, so jvmm created it; it goes away "
-                        + "when jvmm exits. Give it an address and bring it up on the host (ip addr add ... dev {1}; "
-                        + "ip link set {1} up), or create it beforehand with: ip tuntap add dev {1} mode tap",
-                        config.id(), settings.tap());
+                LOG.warn("{}: tap {} did not exist, so jvmm created it; it goes away "
+                        + "when jvmm exits. Give it an address and bring it up on the host (ip addr add ... dev {}; "
+                        + "ip link set {} up), or create it beforehand with: ip tuntap add dev {} mode tap",
+                        config.id(), settings.tap(), settings.tap(), settings.tap(), settings.tap());
             }
             return new VirtioPciDevice(config.id(), new VirtioNet(config.id(), tap, settings), context);
         } catch (RuntimeException e) {

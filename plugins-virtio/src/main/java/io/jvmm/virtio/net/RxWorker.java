@@ -1,5 +1,7 @@
 package io.jvmm.virtio.net;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.sun.jna.LastErrorException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.ChainWriter;
@@ -25,7 +27,7 @@ import java.util.ArrayDeque;
  * {@link IoVec#IOV_MAX} of them, and dropped after it.
  */
 final class RxWorker implements Runnable {
-    private static final System.Logger LOG = System.getLogger(RxWorker.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RxWorker.class);
     /** Signal the driver at least this often while frames keep coming. */
     private static final int SIGNAL_EVERY = 64;
 
@@ -198,7 +200,7 @@ final class RxWorker implements Runnable {
 
     private void noteDrop(String why) {
         if (dropped++ == 0) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: dropped a received frame: {1} (further drops are not logged)",
+            LOG.warn("{}: dropped a received frame: {} (further drops are not logged)",
                     tap, why);
         }
     }

@@ -1,5 +1,7 @@
 package io.jvmm.virtio.net;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.sun.jna.LastErrorException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.DescriptorChain;
@@ -12,7 +14,7 @@ import io.jvmm.virtio.VirtioQueue;
  * the tap refuses (link down, bad header) is dropped, as a NIC would; the chain still goes back.
  */
 final class TxWorker implements Runnable {
-    private static final System.Logger LOG = System.getLogger(TxWorker.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TxWorker.class);
     private static final int SIGNAL_EVERY = 64;
     private static final short POLLOUT = 0x4;
 
@@ -85,7 +87,7 @@ final class TxWorker implements Runnable {
 
     private void drop(String why) {
         if (dropped++ == 0) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: dropped a transmitted frame: {1} (further drops are not "
+            LOG.warn("{}: dropped a transmitted frame: {} (further drops are not "
                     + "logged)", tap, why);
         }
     }

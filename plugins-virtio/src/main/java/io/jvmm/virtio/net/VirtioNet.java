@@ -1,5 +1,7 @@
 package io.jvmm.virtio.net;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.virtio.VirtioActivation;
 import io.jvmm.virtio.VirtioDevice;
 import io.jvmm.virtio.VirtioIds;
@@ -16,7 +18,7 @@ final class VirtioNet implements VirtioDevice {
     static final int RX = 0;
     static final int TX = 1;
     static final int QUEUE_SIZE = 256;
-    private static final System.Logger LOG = System.getLogger(VirtioNet.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(VirtioNet.class);
 
     private final String id;
     private final Tap tap;
@@ -44,7 +46,7 @@ final class VirtioNet implements VirtioDevice {
     public boolean acceptFeatures(long driverFeatures) {
         String wrong = NetFeatures.violation(driverFeatures);
         if (wrong != null) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: the driver acknowledged {1} (virtio 1.2, 5.1.3.1); "
+            LOG.warn("{}: the driver acknowledged {} (virtio 1.2, 5.1.3.1); "
                     + "refusing FEATURES_OK", id, wrong);
             return false;
         }
@@ -114,7 +116,7 @@ final class VirtioNet implements VirtioDevice {
         try {
             tap.setOffload(0);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1}", id, e.getMessage());
+            LOG.warn("{}: {}", id, e.getMessage());
         }
     }
 

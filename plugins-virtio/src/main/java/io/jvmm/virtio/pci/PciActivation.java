@@ -1,5 +1,7 @@
 package io.jvmm.virtio.pci;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.EventFd;
 import io.jvmm.spi.GuestMemory;
@@ -8,7 +10,6 @@ import io.jvmm.virtio.VirtioActivation;
 import io.jvmm.virtio.VirtioQueue;
 import io.jvmm.virtio.queue.SplitQueue;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.function.Consumer;
  * notification eventfds and the workers the device started, and takes them all down again.
  */
 final class PciActivation implements VirtioActivation {
-    private static final System.Logger log = System.getLogger(PciActivation.class.getName());
+    private static final Logger log = LoggerFactory.getLogger(PciActivation.class);
 
     private final DeviceContext context;
     private final long features;
@@ -84,7 +85,7 @@ final class PciActivation implements VirtioActivation {
             } catch (Throwable e) {
                 // Reset first: logging a stack trace needs heap the worker may have used up.
                 needsReset("worker " + name + " failed: " + e);
-                log.log(Level.ERROR, deviceId() + ": worker " + name + " failed", e);
+                log.error(deviceId() + ": worker " + name + " failed", e);
             }
         });
         workers.add(t);
@@ -184,7 +185,7 @@ final class PciActivation implements VirtioActivation {
             }
             if (t.isAlive()) {
                 all = false;
-                log.log(Level.WARNING, deviceId() + ": worker " + t.getName() + " did not stop within " + patience);
+                log.warn(deviceId() + ": worker " + t.getName() + " did not stop within " + patience);
             }
         }
         return all;

@@ -1,5 +1,7 @@
 package io.jvmm.virtio.pci;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.spi.ComponentState;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.MsiVector;
@@ -10,7 +12,6 @@ import io.jvmm.spi.PciDevice;
 import io.jvmm.spi.Snapshottable;
 import io.jvmm.virtio.VirtioDevice;
 
-import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +32,7 @@ import java.util.Objects;
  * the driver had running back up with its queues where they were.
  */
 public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable {
-    private static final System.Logger log = System.getLogger(VirtioPciDevice.class.getName());
+    private static final Logger log = LoggerFactory.getLogger(VirtioPciDevice.class);
     private static final int VENDOR = 0x1af4;
     private static final int DEVICE_BASE = 0x1040;
     /** QEMU's subsystem ids for modern virtio functions (PCI_SUBVENDOR_ID_REDHAT_QUMRANET / QEMU). */
@@ -200,7 +201,7 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
         try {
             readBar(offset, data);
         } catch (RuntimeException e) {
-            log.log(Level.ERROR, id + ": BAR read at 0x" + Long.toHexString(offset) + " failed", e);
+            log.error(id + ": BAR read at 0x" + Long.toHexString(offset) + " failed", e);
         }
     }
 
@@ -212,7 +213,7 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
         try {
             writeBar(offset, data);
         } catch (RuntimeException e) {
-            log.log(Level.ERROR, id + ": BAR write at 0x" + Long.toHexString(offset) + " failed", e);
+            log.error(id + ": BAR write at 0x" + Long.toHexString(offset) + " failed", e);
         }
     }
 

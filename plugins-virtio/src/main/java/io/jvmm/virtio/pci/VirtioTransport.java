@@ -1,5 +1,7 @@
 package io.jvmm.virtio.pci;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.EventFd;
 import io.jvmm.spi.GuestMemory;
@@ -9,7 +11,6 @@ import io.jvmm.virtio.queue.QueueState;
 import io.jvmm.virtio.queue.SplitQueue;
 import io.jvmm.virtio.pci.CommonConfig.Field;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import java.util.function.LongSupplier;
  * it.
  */
 final class VirtioTransport implements CommonConfig.Registers {
-    private static final System.Logger log = System.getLogger(VirtioTransport.class.getName());
+    private static final Logger log = LoggerFactory.getLogger(VirtioTransport.class);
     private static final Duration WORKER_PATIENCE = Duration.ofSeconds(5);
 
     private final VirtioDevice device;
@@ -177,7 +178,7 @@ final class VirtioTransport implements CommonConfig.Registers {
         if ((value & ~current & DeviceStatus.FEATURES_OK) != 0) {
             String problem = featureProblem();
             if (problem != null) {
-                log.log(Level.WARNING, context.deviceId() + ": FEATURES_OK refused: " + problem);
+                log.warn(context.deviceId() + ": FEATURES_OK refused: " + problem);
                 acceptable = false;
             }
         }
@@ -211,7 +212,7 @@ final class VirtioTransport implements CommonConfig.Registers {
         }
         // 2.7: a split queue's size is a power of two, up to the maximum the device reported.
         if (size == 0 || Integer.bitCount(size) != 1 || size > device.queueMaxSize(queueSelect)) {
-            log.log(Level.WARNING, context.deviceId() + ": queue " + queueSelect + " size " + size + " refused (max "
+            log.warn(context.deviceId() + ": queue " + queueSelect + " size " + size + " refused (max "
                     + device.queueMaxSize(queueSelect) + ")");
             return;
         }
@@ -299,10 +300,9 @@ final class VirtioTransport implements CommonConfig.Registers {
         activation = a;
         try {
             device.activate(a);
-            log.log(Level.DEBUG, () -> context.deviceId() + ": activated with features 0x"
-                    + Long.toHexString(driverFeatures));
+            log.debug("{}: activated with features 0x{}", context.deviceId(), Long.toHexString(driverFeatures));
         } catch (RuntimeException e) {
-            log.log(Level.ERROR, context.deviceId() + ": device failed to activate", e);
+            log.error(context.deviceId() + ": device failed to activate", e);
             needsReset("device failed to activate: " + e);
             return;
         }
@@ -344,7 +344,7 @@ final class VirtioTransport implements CommonConfig.Registers {
         suspendedSignalled = signalled;
         suspendProblem = problem;
         if (problem != null) {
-            log.log(Level.WARNING, context.deviceId() + ": paused, but cannot be snapshotted: " + problem);
+            log.warn(context.deviceId() + ": paused, but cannot be snapshotted: " + problem);
         }
     }
 
@@ -433,7 +433,7 @@ final class VirtioTransport implements CommonConfig.Registers {
         try {
             device.reset();
         } catch (RuntimeException e) {
-            log.log(Level.ERROR, context.deviceId() + ": device reset failed", e);
+            log.error(context.deviceId() + ": device reset failed", e);
         }
         if (a != null) {
             a.release(context.ioEvents(), WORKER_PATIENCE);
@@ -467,7 +467,7 @@ final class VirtioTransport implements CommonConfig.Registers {
         if ((before & DeviceStatus.DEVICE_NEEDS_RESET) != 0) {
             return;
         }
-        log.log(Level.WARNING, context.deviceId() + ": device needs reset: " + reason);
+        log.warn(context.deviceId() + ": device needs reset: " + reason);
         PciActivation a = activation;
         if (a != null) {
             a.stopQueues();
