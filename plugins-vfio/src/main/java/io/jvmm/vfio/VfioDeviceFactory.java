@@ -7,6 +7,7 @@ import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
 import io.jvmm.spi.RamRegion;
+import io.jvmm.spi.SpiVersion;
 import io.jvmm.vfio.backend.BackendException;
 import io.jvmm.vfio.kernel.KernelVfioBackend;
 import io.jvmm.vfio.kernel.VfioHost;
@@ -40,6 +41,11 @@ public final class VfioDeviceFactory implements DeviceFactory {
     @Override
     public String type() {
         return "vfio";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

@@ -14,10 +14,13 @@ public interface DeviceFactory {
     /** One line for {@code jvmm plugins}. */
     String description();
 
-    /** The SPI version this factory was written against; see {@link SpiVersion}. */
-    default int spiVersion() {
-        return SpiVersion.CURRENT;
-    }
+    /**
+     * The SPI version this factory was compiled against. Implement it as
+     * {@code return SpiVersion.CURRENT;}: javac copies the constant into your class, so jvmm
+     * reads the version you built with and refuses a plugin newer than itself
+     * (see {@link SpiVersion} for the rule).
+     */
+    int spiVersion();
 
     /**
      * Validates {@code config} and builds the device. Bad config values throw

@@ -1,13 +1,29 @@
 package io.jvmm.spi;
 
 /**
- * The version of this SPI. A provider states the version it was written for in
- * {@link DeviceFactory#spiVersion()}; the VMM refuses providers that need a newer SPI
- * than it implements, and logs why.
+ * The version of this SPI, and the rule for which plugins a jvmm loads.
+ *
+ * <p><b>How a plugin records its version.</b> Every {@link DeviceFactory} implements
+ * {@link DeviceFactory#spiVersion()} as {@code return SpiVersion.CURRENT;}. {@code CURRENT} is a
+ * compile-time constant, so javac copies its value into the plugin's class file (JLS 13.1):
+ * the number jvmm reads at run time is the SPI the plugin was compiled against, not the one
+ * jvmm runs with. Factories compiled against SPI 1, when {@code spiVersion()} had a default
+ * body, do not implement it; jvmm takes those as version 1.
+ *
+ * <p><b>Compatibility rule.</b> A jvmm implementing SPI {@code N} loads plugins compiled
+ * against SPI 1 to {@code N}: a new SPI version only adds (types, default methods, constants)
+ * and keeps what older plugins call working. A plugin compiled against a newer SPI than the
+ * running jvmm's is refused with one line naming both versions; {@code jvmm --version} shows
+ * which SPI a jvmm implements. Anything that would break a compiled plugin is not done.
+ *
+ * <p>History: 1, the first SPI; 2, {@code spiVersion()} must be implemented (see above).
  */
 public final class SpiVersion {
-    /** Bumped whenever an interface in this package changes incompatibly. */
-    public static final int CURRENT = 1;
+    /** The SPI this jar defines. */
+    public static final int CURRENT = 2;
+
+    /** The oldest SPI whose plugins this jar still runs. */
+    public static final int OLDEST_SUPPORTED = 1;
 
     private SpiVersion() {
     }

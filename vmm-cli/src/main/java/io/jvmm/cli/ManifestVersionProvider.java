@@ -1,5 +1,6 @@
 package io.jvmm.cli;
 
+import io.jvmm.spi.SpiVersion;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: the jar manifest's Implementation-Version ("dev" when run from classes), Java and OS. */
@@ -7,7 +8,7 @@ public final class ManifestVersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {
-            "jvmm " + version(),
+            "jvmm " + version() + " (device plugin SPI " + SpiVersion.CURRENT + ")",
             "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
             System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
         };

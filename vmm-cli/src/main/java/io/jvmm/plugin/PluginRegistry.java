@@ -102,7 +102,7 @@ public final class PluginRegistry {
         try {
             factory = provider.get();
             type = factory.type();
-            spiVersion = factory.spiVersion();
+            spiVersion = spiVersionOf(factory);
             factory.description();
         } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
             skip(skipped, className, describe(e));
@@ -112,9 +112,8 @@ public final class PluginRegistry {
             skip(skipped, className, "its type() is empty");
             return;
         }
-        if (spiVersion > SpiVersion.CURRENT) {
-            skip(skipped, className, "needs SPI version " + spiVersion + ", this jvmm implements "
-                    + SpiVersion.CURRENT + " (upgrade jvmm or use an older plugin)");
+        if (spiVersion > SpiVersion.CURRENT || spiVersion < SpiVersion.OLDEST_SUPPORTED) {
+            skip(skipped, className, versionRefusal(spiVersion));
             return;
         }
         List<DeviceFactory> list = byType.computeIfAbsent(type, t -> new ArrayList<>());
@@ -122,6 +121,29 @@ public final class PluginRegistry {
         if (list.stream().noneMatch(f -> f.getClass() == factoryClass)) {
             list.add(factory);
         }
+    }
+
+    /**
+     * The SPI version {@code factory} was compiled against. A factory built against SPI 1 did
+     * not implement {@code spiVersion()} (it had a default body then), so calling it fails to
+     * link: that is version 1 (see {@link SpiVersion}).
+     */
+    static int spiVersionOf(DeviceFactory factory) {
+        try {
+            return factory.spiVersion();
+        } catch (AbstractMethodError e) {
+            return 1;
+        }
+    }
+
+    static String versionRefusal(int spiVersion) {
+        if (spiVersion > SpiVersion.CURRENT) {
+            return "compiled against SPI " + spiVersion + ", newer than this jvmm's SPI " + SpiVersion.CURRENT
+                    + ": it needs a jvmm whose 'jvmm --version' shows SPI " + spiVersion
+                    + " or newer (or use a build of the plugin for SPI " + SpiVersion.CURRENT + ")";
+        }
+        return "reports SPI " + spiVersion + ", which is no SPI version (this jvmm loads plugins for SPI "
+                + SpiVersion.OLDEST_SUPPORTED + " to " + SpiVersion.CURRENT + ")";
     }
 
     private static void skip(List<String> skipped, String className, String reason) {
@@ -177,7 +199,7 @@ public final class PluginRegistry {
     }
 
     static PluginInfo info(DeviceFactory f) {
-        return new PluginInfo(f.type(), f.description(), f.spiVersion(), f.getClass().getName(), location(f.getClass()));
+        return new PluginInfo(f.type(), f.description(), spiVersionOf(f), f.getClass().getName(), location(f.getClass()));
     }
 
     static String location(Class<?> type) {

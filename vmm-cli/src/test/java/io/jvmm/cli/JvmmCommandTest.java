@@ -65,7 +65,7 @@ class JvmmCommandTest {
     void versionComesFromTheManifestOrIsDev() {
         Result r = jvmm("--version");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).startsWith("jvmm dev").contains("Java 17");
+        assertThat(r.out()).startsWith("jvmm dev (device plugin SPI " + io.jvmm.spi.SpiVersion.CURRENT + ")").contains("Java 17");
     }
 
     @Test
@@ -138,7 +138,7 @@ class JvmmCommandTest {
         Result r = jvmm("plugins");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().findFirst()).get().asString().matches("TYPE +SPI +DESCRIPTION +JAR");
-        assertThat(r.out()).containsPattern("(?m)^debugcon +1 +Bochs/QEMU debug console.* +\\S*debugcon\\S*$");
+        assertThat(r.out()).containsPattern("(?m)^debugcon +2 +Bochs/QEMU debug console.* +\\S*debugcon\\S*$");
     }
 
     @Test
@@ -146,7 +146,7 @@ class JvmmCommandTest {
         Result r = jvmm("plugins");
         assertThat(r.code()).isZero();
         for (String type : new String[] {"virtio-blk", "virtio-net", "virtio-console", "virtio-rng", "vfio"}) {
-            assertThat(r.out()).containsPattern("(?m)^" + type + " +1 +\\S");
+            assertThat(r.out()).containsPattern("(?m)^" + type + " +2 +\\S");
         }
     }
 

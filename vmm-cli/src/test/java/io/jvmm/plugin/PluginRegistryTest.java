@@ -8,6 +8,7 @@ import io.jvmm.config.ConfigLoader;
 import io.jvmm.config.VmConfig;
 import io.jvmm.examples.debugcon.DebugconFactory;
 import io.jvmm.spi.DeviceFactory;
+import io.jvmm.spi.SpiVersion;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URL;
@@ -42,7 +43,7 @@ class PluginRegistryTest {
         assertThat(registry.find("debugcon")).get().isInstanceOf(DebugconFactory.class);
         PluginInfo info = registry.all().stream().filter(p -> p.type().equals("debugcon")).findFirst().orElseThrow();
         assertThat(info.className()).isEqualTo(DebugconFactory.class.getName());
-        assertThat(info.spiVersion()).isEqualTo(1);
+        assertThat(info.spiVersion()).isEqualTo(SpiVersion.CURRENT);
         assertThat(info.description()).contains("debug console");
         assertThat(info.jarLocation()).contains("debugcon");
         assertThat(registry.find("no-such-type")).isEmpty();
@@ -63,7 +64,9 @@ class PluginRegistryTest {
                 .startsWith(TestFactories.Throwing.class.getName() + ": ").contains("boom in constructor"));
         assertThat(registry.skipped()).anySatisfy(s -> assertThat(s).contains(TestFactories.class.getName() + " not a subtype"));
         assertThat(registry.skipped()).anySatisfy(s -> assertThat(s)
-                .startsWith(TestFactories.TooNew.class.getName() + ": needs SPI version 2, this jvmm implements 1"));
+                .startsWith(TestFactories.TooNew.class.getName() + ": compiled against SPI " + (SpiVersion.CURRENT + 1)
+                        + ", newer than this jvmm's SPI " + SpiVersion.CURRENT)
+                .contains("it needs a jvmm whose 'jvmm --version' shows SPI " + (SpiVersion.CURRENT + 1) + " or newer"));
     }
 
     @Test

@@ -28,6 +28,11 @@ public final class TestFactories {
         }
 
         @Override
+        public int spiVersion() {
+            return SpiVersion.CURRENT;
+        }
+
+        @Override
         public String description() {
             return "a test device";
         }

@@ -5,6 +5,7 @@ import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
+import io.jvmm.spi.SpiVersion;
 import io.jvmm.virtio.pci.VirtioPciDevice;
 
 /** Device type {@code virtio-blk}: a raw disk image as a virtio block device. See {@link BlockConfig}. */
@@ -12,6 +13,11 @@ public final class BlockFactory implements DeviceFactory {
     @Override
     public String type() {
         return "virtio-blk";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

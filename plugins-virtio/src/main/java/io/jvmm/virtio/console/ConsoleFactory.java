@@ -5,6 +5,7 @@ import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
+import io.jvmm.spi.SpiVersion;
 import io.jvmm.virtio.pci.VirtioPciDevice;
 import java.util.Optional;
 
@@ -16,6 +17,11 @@ public final class ConsoleFactory implements DeviceFactory {
     @Override
     public String type() {
         return "virtio-console";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
+import io.jvmm.spi.SpiVersion;
 import io.jvmm.virtio.pci.VirtioPciDevice;
 
 /** Device type {@code virtio-net}: a virtio network card on a host tap. See {@link NetConfig}. */
@@ -16,6 +17,11 @@ public final class NetFactory implements DeviceFactory {
     @Override
     public String type() {
         return "virtio-net";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

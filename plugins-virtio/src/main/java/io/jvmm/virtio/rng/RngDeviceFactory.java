@@ -5,6 +5,7 @@ import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
+import io.jvmm.spi.SpiVersion;
 import io.jvmm.virtio.pci.VirtioPciDevice;
 
 import java.io.IOException;
@@ -28,6 +29,11 @@ public final class RngDeviceFactory implements DeviceFactory {
     @Override
     public String type() {
         return "virtio-rng";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override

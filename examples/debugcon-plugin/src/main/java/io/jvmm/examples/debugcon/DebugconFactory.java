@@ -6,6 +6,7 @@ import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
+import io.jvmm.spi.SpiVersion;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -33,6 +34,11 @@ public final class DebugconFactory implements DeviceFactory {
     @Override
     public String type() {
         return "debugcon";
+    }
+
+    @Override
+    public int spiVersion() {
+        return SpiVersion.CURRENT;
     }
 
     @Override
