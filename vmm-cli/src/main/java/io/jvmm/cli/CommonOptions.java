@@ -13,7 +13,8 @@ public final class CommonOptions {
     private LogLevel logLevel = LogLevel.WARN;
 
     @Option(names = "--plugin-dir", paramLabel = "DIR",
-            description = "Also load device plugins from the jars in DIR (repeatable). "
+            description = "Also load device plugins from DIR (repeatable): each *.jar in it is a plugin, and so is "
+                    + "each subdirectory of jars (a plugin with its libraries); each gets its own class loader. "
                     + "Directories in $" + PluginPath.ENV + " (':'-separated) are added too.")
     private List<Path> pluginDirs = new ArrayList<>();
 
@@ -33,6 +34,6 @@ public final class CommonOptions {
     public PluginRegistry loadPlugins() throws PluginException {
         List<Path> dirs = new ArrayList<>(pluginDirs);
         dirs.addAll(PluginPath.fromEnv(System.getenv(PluginPath.ENV)));
-        return PluginRegistry.load(PluginPath.classLoader(dirs, CommonOptions.class.getClassLoader()));
+        return PluginRegistry.load(PluginPath.classLoaders(dirs, CommonOptions.class.getClassLoader()));
     }
 }

@@ -40,27 +40,34 @@ public final class PluginRegistry {
         this.skipped = List.copyOf(skipped);
     }
 
+    /** Loads the providers visible to {@code loader}. */
+    public static PluginRegistry load(ClassLoader loader) throws PluginException {
+        return load(List.of(loader));
+    }
+
     /**
-     * Loads the providers visible to {@code loader} (see {@link PluginPath#classLoader}).
+     * Loads the providers visible to each of {@code loaders} (see {@link PluginPath#classLoaders}).
      *
      * @throws PluginException when two plugins claim the same device type; the message names
      *         both classes and their jars
      */
-    public static PluginRegistry load(ClassLoader loader) throws PluginException {
+    public static PluginRegistry load(List<ClassLoader> loaders) throws PluginException {
         Map<String, List<DeviceFactory>> byType = new TreeMap<>();
         List<String> skipped = new ArrayList<>();
-        Spliterator<ServiceLoader.Provider<DeviceFactory>> providers =
-                ServiceLoader.load(DeviceFactory.class, loader).stream().spliterator();
-        // The lookup recovers after a bad services entry (ServiceLoader docs: "best effort"),
-        // so keep advancing; the bound only guards against a lookup that never moves on.
-        for (int errors = 0; errors < 1000; ) {
-            try {
-                if (!providers.tryAdvance(p -> add(p, byType, skipped))) {
-                    break;
+        for (ClassLoader loader : loaders) {
+            Spliterator<ServiceLoader.Provider<DeviceFactory>> providers =
+                    ServiceLoader.load(DeviceFactory.class, loader).stream().spliterator();
+            // The lookup recovers after a bad services entry (ServiceLoader docs: "best effort"),
+            // so keep advancing; the bound only guards against a lookup that never moves on.
+            for (int errors = 0; errors < 1000; ) {
+                try {
+                    if (!providers.tryAdvance(p -> add(p, byType, skipped))) {
+                        break;
+                    }
+                } catch (ServiceConfigurationError e) {
+                    errors++;
+                    skip(skipped, "unknown class", describe(e));
                 }
-            } catch (ServiceConfigurationError e) {
-                errors++;
-                skip(skipped, "unknown class", describe(e));
             }
         }
         List<String> clashes = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
@@ -89,35 +90,40 @@ class PluginRegistryTest {
     }
 
     @Test
-    void loadsPluginJarsFromADirectory() throws Exception {
+    void loadsEachJarAndEachSubdirectoryOfJarsInAPluginDirectory() throws Exception {
         Path plugins = Files.createDirectory(tmp.resolve("plugins"));
-        try (OutputStream out = Files.newOutputStream(plugins.resolve("good.jar"));
-             JarOutputStream jar = new JarOutputStream(out)) {
-            jar.putNextEntry(new JarEntry(SERVICES));
-            jar.write((TestFactories.Good.class.getName() + "\n").getBytes(StandardCharsets.UTF_8));
-            jar.closeEntry();
-        }
+        PluginJars.jar(tmp, plugins.resolve("one.jar"), Map.of("one.F", PluginJars.factory("one", "one", "\"1\"")),
+                List.of(), "one.F");
+        Path lib = PluginJars.jar(tmp, plugins.resolve("two/lib.jar"),
+                Map.of("two.lib.Text", "package two.lib; public class Text { public static String of() { return \"2\"; } }"),
+                List.of(), null);
+        PluginJars.jar(tmp, plugins.resolve("two/plugin.jar"),
+                Map.of("two.F", PluginJars.factory("two", "two", "two.lib.Text.of()")), List.of(lib), "two.F");
         Files.writeString(plugins.resolve("README.txt"), "not a jar");
-        assertThat(PluginPath.jars(plugins)).containsExactly(plugins.resolve("good.jar"));
+        Files.createDirectory(plugins.resolve("empty"));
+        assertThat(PluginPath.plugins(plugins)).containsExactly(List.of(plugins.resolve("one.jar")),
+                List.of(plugins.resolve("two/lib.jar"), plugins.resolve("two/plugin.jar")));
 
         ClassLoader base = getClass().getClassLoader();
-        assertThat(PluginRegistry.load(base).find("test-good")).isEmpty();
-        ClassLoader loader = PluginPath.classLoader(List.of(plugins), base);
-        assertThat(PluginRegistry.load(loader).find("test-good")).isPresent();
+        assertThat(PluginRegistry.load(base).find("one")).isEmpty();
+        PluginRegistry registry = PluginRegistry.load(PluginPath.classLoaders(List.of(plugins), base));
+        assertThat(registry.find("one").orElseThrow().description()).isEqualTo("1");
+        assertThat(registry.find("two").orElseThrow().description()).isEqualTo("2");
+        assertThat(registry.find("virtio-blk")).isPresent();
     }
 
     @Test
     void aMissingPluginDirectoryIsAnError() {
         Path missing = tmp.resolve("nope");
-        assertThatThrownBy(() -> PluginPath.classLoader(List.of(missing), getClass().getClassLoader()))
+        assertThatThrownBy(() -> PluginPath.classLoaders(List.of(missing), getClass().getClassLoader()))
                 .isInstanceOf(PluginException.class)
                 .hasMessage("plugin directory not found: " + missing + " (from --plugin-dir or JVMM_PLUGIN_PATH)");
     }
 
     @Test
-    void noPluginDirectoriesMeansTheParentLoader() throws Exception {
+    void noPluginDirectoriesMeansJvmmsOwnLoaderOnly() throws Exception {
         ClassLoader base = getClass().getClassLoader();
-        assertThat(PluginPath.classLoader(List.of(), base)).isSameAs(base);
+        assertThat(PluginPath.classLoaders(List.of(), base)).containsExactly(base);
     }
 
     @Test
