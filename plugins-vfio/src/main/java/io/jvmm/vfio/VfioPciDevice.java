@@ -125,8 +125,8 @@ public final class VfioPciDevice implements PciDevice {
     }
 
     @Override
-    public void moveBar(long oldBase, long newBase) {
-        bars.moved(oldBase, newBase).ifPresent(moved -> {
+    public void moveBar(PciBar bar, long newBase) {
+        bars.moved(bar.address(), newBase).ifPresent(moved -> {
             mappings.unmap(moved.index());
             mappings.map(moved);
         });

@@ -152,6 +152,11 @@ public final class FakeVmm {
         }
 
         @Override
+        public long allocateAt(PciBar.Type type, long address, long size) {
+            return address;
+        }
+
+        @Override
         public void free(PciBar.Type type, long address, long size) {
         }
     }

@@ -202,7 +202,7 @@ class VfioPciDeviceTest {
         long old = bars.get(2).address();
         var move = vfio.writeConfigRegister(8, 0, le(0xd000_0008, 4));
         assertThat(move.newAddress()).isEqualTo(0xd000_0000L);
-        vfio.moveBar(old, 0xd000_0000L);
+        vfio.moveBar(bars.get(2), 0xd000_0000L);
 
         assertThat(vmm.unmappings).containsExactly(String.format("0x%x+0x1000 <- fd3@0x40000000000", old));
         assertThat(vmm.mappings).last().isEqualTo("0xd0000000+0x1000 <- fd3@0x40000000000");

@@ -12,6 +12,14 @@ public interface PciBarAllocator {
      */
     long allocate(PciBar.Type type, long size);
 
-    /** Gives back a range obtained from {@link #allocate}. */
+    /**
+     * Reserves {@code size} bytes at exactly {@code address}, e.g. to put a BAR back where a
+     * snapshot says the guest had moved it. Since SPI 2.
+     *
+     * @throws IllegalStateException when that range is not free, not aligned, or outside the space
+     */
+    long allocateAt(PciBar.Type type, long address, long size);
+
+    /** Gives back a range obtained from {@link #allocate} or {@link #allocateAt}. */
     void free(PciBar.Type type, long address, long size);
 }

@@ -24,8 +24,22 @@ public interface PciDevice extends Device {
      */
     List<PciBar> allocateBars(PciBarAllocator allocator);
 
-    /** The VMM moved a BAR from {@code oldBase} to {@code newBase} after a guest reprogram. */
-    void moveBar(long oldBase, long newBase);
+    /**
+     * The VMM moved {@code bar} (as it was placed) to {@code newBase} after a guest reprogram.
+     * Since SPI 2; the default calls the SPI 1 form so older plugins keep working.
+     */
+    default void moveBar(PciBar bar, long newBase) {
+        moveBar(bar.address(), newBase);
+    }
+
+    /**
+     * The SPI 1 form of {@link #moveBar(PciBar, long)}, which does not say which BAR moved.
+     *
+     * @deprecated implement {@link #moveBar(PciBar, long)}; jvmm calls only that one
+     */
+    @Deprecated
+    default void moveBar(long oldBase, long newBase) {
+    }
 
     /** A guest read at {@code offset} inside BAR {@code bar}. */
     void readBar(PciBar bar, long offset, byte[] data);

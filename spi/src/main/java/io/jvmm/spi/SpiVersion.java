@@ -16,7 +16,9 @@ package io.jvmm.spi;
  * running jvmm's is refused with one line naming both versions; {@code jvmm --version} shows
  * which SPI a jvmm implements. Anything that would break a compiled plugin is not done.
  *
- * <p>History: 1, the first SPI; 2, {@code spiVersion()} must be implemented (see above).
+ * <p>History: 1, the first SPI; 2, {@code spiVersion()} must be implemented (see above),
+ * {@link PciHeader} for a PCI function's config space, {@link PciDevice#moveBar(PciBar, long)}
+ * names the BAR, {@link PciBarAllocator#allocateAt} places a BAR at a given address.
  */
 public final class SpiVersion {
     /** The SPI this jar defines. */

@@ -74,7 +74,35 @@ public final class AddressAllocator {
     }
 
     /**
-     * Gives back a range returned by {@link #allocate}.
+     * Reserves {@code [address, address + size)}, which must lie in one free range.
+     *
+     * @throws IllegalArgumentException when size is not positive
+     * @throws IllegalStateException    when the range is not free or outside this space
+     */
+    public synchronized long allocateAt(long address, long size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException(name + ": allocation size must be positive: " + size);
+        }
+        Map.Entry<Long, Long> range = free.floorEntry(address);
+        if (range == null || address + size < address || address + size > range.getValue()) {
+            throw new IllegalStateException(String.format("%s: [0x%x, +0x%x) is not free (or not in [0x%x, 0x%x))",
+                    name, address, size, start, end));
+        }
+        long rangeStart = range.getKey();
+        long rangeEnd = range.getValue();
+        free.remove(rangeStart);
+        if (address > rangeStart) {
+            free.put(rangeStart, address);
+        }
+        if (address + size < rangeEnd) {
+            free.put(address + size, rangeEnd);
+        }
+        allocated.put(address, size);
+        return address;
+    }
+
+    /**
+     * Gives back a range returned by {@link #allocate} or {@link #allocateAt}.
      *
      * @throws IllegalArgumentException when {@code [address, address + size)} was not allocated as one range
      */

@@ -65,6 +65,16 @@ public final class PciBarSpaces implements PciBarAllocator {
     }
 
     @Override
+    public long allocateAt(PciBar.Type type, long address, long size) {
+        long span = span(type, size);
+        if ((address & (span - 1)) != 0) {
+            throw new IllegalStateException(String.format("a 0x%x-byte BAR at 0x%x is not naturally aligned",
+                    size, address));
+        }
+        return space(type).allocateAt(address, span);
+    }
+
+    @Override
     public void free(PciBar.Type type, long address, long size) {
         space(type).free(address, span(type, size));
     }

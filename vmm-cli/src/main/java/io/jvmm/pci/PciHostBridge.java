@@ -59,7 +59,7 @@ public final class PciHostBridge implements PciDevice {
     }
 
     @Override
-    public void moveBar(long oldBase, long newBase) {
+    public void moveBar(PciBar bar, long newBase) {
     }
 
     @Override

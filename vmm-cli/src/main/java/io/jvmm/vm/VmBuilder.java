@@ -288,7 +288,7 @@ final class VmBuilder implements AutoCloseable {
             updated.replaceAll(b -> b.index() == oldBar.index() ? moved : b);
             return updated;
         });
-        device.moveBar(oldBar.address(), newAddress);
+        device.moveBar(oldBar, newAddress);
     }
 
     private BootEntry loadKernel() throws VmException {

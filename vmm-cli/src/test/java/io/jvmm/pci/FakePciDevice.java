@@ -56,8 +56,8 @@ final class FakePciDevice implements PciDevice {
     }
 
     @Override
-    public void moveBar(long oldBase, long newBase) {
-        moves.add(new long[] {oldBase, newBase});
+    public void moveBar(PciBar bar, long newBase) {
+        moves.add(new long[] {bar.address(), newBase});
     }
 
     @Override

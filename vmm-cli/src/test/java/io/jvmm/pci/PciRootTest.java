@@ -14,7 +14,7 @@ class PciRootTest {
     private final List<String> relocations = new ArrayList<>();
     private final PciRoot root = new PciRoot((device, bar, address) -> {
         relocations.add(device.id() + " bar" + bar.index() + " -> 0x" + Long.toHexString(address));
-        device.moveBar(bar.address(), address);
+        device.moveBar(bar, address);
     });
 
     @Test

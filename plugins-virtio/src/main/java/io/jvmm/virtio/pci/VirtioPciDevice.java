@@ -185,8 +185,8 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
     }
 
     @Override
-    public synchronized void moveBar(long oldBase, long newBase) {
-        if (oldBase != barAddress) {
+    public synchronized void moveBar(PciBar moved, long newBase) {
+        if (moved.address() != barAddress) {
             return;
         }
         barAddress = newBase;

@@ -97,7 +97,7 @@ public final class ModernVirtioDriver {
             // What the VMM's PCI root does: move the range, then tell the device.
             bar = new PciBar(moved.bar().index(), moved.newAddress(), moved.bar().size(), moved.bar().type(),
                     moved.bar().prefetchable());
-            device.moveBar(moved.bar().address(), moved.newAddress());
+            device.moveBar(moved.bar(), moved.newAddress());
         }
         return moved;
     }
