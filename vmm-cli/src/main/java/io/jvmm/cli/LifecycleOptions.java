@@ -3,6 +3,7 @@ package io.jvmm.cli;
 import io.jvmm.kvm.LibC;
 import io.jvmm.snapshot.SnapshotException;
 import io.jvmm.snapshot.SnapshotProgress;
+import io.jvmm.spi.DeviceCommand;
 import io.jvmm.vm.VmControl;
 import io.jvmm.vm.VmException;
 import io.jvmm.vm.VmExit;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
@@ -34,7 +36,8 @@ final class LifecycleOptions {
 
     @Option(names = "--control", paramLabel = "FIFO",
             description = "Create the named pipe FIFO and take commands from it, one per line: pause, resume, "
-                    + "snapshot DIR, snapshot-exit DIR, shutdown, stop, info. Replies go to stderr as 'jvmm: ...' lines.")
+                    + "snapshot DIR, snapshot-exit DIR, shutdown, stop, info, device ID COMMAND [ARGS...] (a device's own "
+                    + "commands; 'device ID' lists them). Replies go to stderr as 'jvmm: ...' lines.")
     Path controlFifo;
 
     /** What {@code onStart} of the launcher runs: wires the signal and the pipe to {@code vm}. */
@@ -79,7 +82,7 @@ final class LifecycleOptions {
         }
     }
 
-    private void command(VmControl vm, String line, PrintWriter err, Consumer<VmExit> stop) {
+    void command(VmControl vm, String line, PrintWriter err, Consumer<VmExit> stop) {
         String[] words = line.split("\\s+", 2);
         try {
             switch (words[0]) {
@@ -102,10 +105,26 @@ final class LifecycleOptions {
                 case "shutdown" -> vm.requestShutdown(false);
                 case "stop" -> vm.requestShutdown(true);
                 case "info" -> say(err, vm.info().toString());
+                case "device" -> device(vm, words.length < 2 ? List.of() : List.of(words[1].split("\\s+")), err);
                 default -> say(err, "unknown control command '" + words[0] + "'");
             }
         } catch (VmException e) {
             say(err, e.getMessage());
+        }
+    }
+
+    /** {@code device ID}: its commands; {@code device ID COMMAND ARGS...}: runs one and prints what it said. */
+    private static void device(VmControl vm, List<String> words, PrintWriter err) throws VmException {
+        if (words.isEmpty()) {
+            say(err, "usage: device ID [COMMAND [ARGS...]]");
+        } else if (words.size() == 1) {
+            List<DeviceCommand> commands = vm.deviceCommands(words.get(0));
+            say(err, words.get(0) + (commands.isEmpty() ? " offers no commands" : " commands: " + String.join("; ",
+                    commands.stream().map(c -> (c.name() + " " + c.arguments()).strip() + " - " + c.description())
+                            .toList())));
+        } else {
+            String out = vm.runDeviceCommand(words.get(0), words.get(1), words.subList(2, words.size()));
+            say(err, words.get(0) + " " + words.get(1) + ": " + (out.isBlank() ? "done" : out.strip()));
         }
     }
 

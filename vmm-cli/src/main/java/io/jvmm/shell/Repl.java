@@ -37,7 +37,7 @@ final class Repl {
                 .terminal(terminal)
                 .appName("jvmm")
                 .parser(parser)
-                .completer(new ShellCompleter(shell.commands(), shell.session()::deviceIds,
+                .completer(new ShellCompleter(shell.commands(), shell.session()::deviceIds, shell.session()::deviceCommands,
                         Path.of("").toAbsolutePath()))
                 .variable(LineReader.HISTORY_FILE, historyFile)
                 .variable(LineReader.HISTORY_FILE_SIZE, 2000)

@@ -77,6 +77,12 @@ final class Session implements AutoCloseable {
                 .orElse(List.of());
     }
 
+    /** The commands device {@code id} of the running VM offers; empty without a VM or such a device. */
+    List<String> deviceCommands(String id) {
+        return vm().flatMap(r -> r.control().info().devices().stream().filter(d -> d.id().equals(id)).findFirst())
+                .map(VmControl.DeviceInfo::commands).orElse(List.of());
+    }
+
     private void requireNone() {
         if (vm().isPresent()) {
             throw new ShellException("a VM is already running (one at a time): 'shutdown' or 'shutdown --force' first");

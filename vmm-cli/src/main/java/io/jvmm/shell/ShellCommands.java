@@ -1,9 +1,11 @@
 package io.jvmm.shell;
 
+import io.jvmm.spi.DeviceCommand;
 import io.jvmm.vm.VmControl;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,7 +34,7 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {
             ShellCommands.Boot.class, ShellCommands.Pause.class, ShellCommands.Resume.class,
             ShellCommands.Snapshot.class, ShellCommands.Restore.class, ShellCommands.Info.class,
-            ShellCommands.Devices.class, ShellCommands.Console.class, ShellCommands.Log.class,
+            ShellCommands.Devices.class, ShellCommands.DeviceCmd.class, ShellCommands.Console.class, ShellCommands.Log.class,
             ShellCommands.Shutdown.class, ShellCommands.Wait.class, ShellCommands.Sleep.class,
             ShellCommands.Quit.class, CommandLine.HelpCommand.class,
         })
@@ -166,9 +168,10 @@ final class ShellCommands implements Runnable {
     static void printDevices(PrintWriter out, List<VmControl.DeviceInfo> devices) {
         int w = devices.stream().mapToInt(d -> d.id().length()).max().orElse(2);
         int tw = devices.stream().mapToInt(d -> d.type().length()).max().orElse(4);
-        out.printf("  %-" + w + "s  %-" + tw + "s  %s%n", "ID", "TYPE", "SNAPSHOT");
+        out.printf("  %-" + w + "s  %-" + tw + "s  %-8s  %s%n", "ID", "TYPE", "SNAPSHOT", "COMMANDS");
         for (VmControl.DeviceInfo d : devices) {
-            out.printf("  %-" + w + "s  %-" + tw + "s  %s%n", d.id(), d.type(), d.snapshottable() ? "yes" : "no");
+            out.printf("  %-" + w + "s  %-" + tw + "s  %-8s  %s%n", d.id(), d.type(), d.snapshottable() ? "yes" : "no",
+                    String.join(" ", d.commands()));
         }
     }
 
@@ -185,6 +188,40 @@ final class ShellCommands implements Runnable {
                 throw new ShellException("no device '" + id + "'; 'devices' lists them");
             }
             printDevices(out(), shown);
+            return 0;
+        }
+    }
+
+    @Command(name = "device", header = "List a device's own commands, or run one while the VM runs.",
+            description = {"'device ID' lists what the device offers (a plugin's runtime operations, e.g. a balloon's "
+                    + "target); 'device ID COMMAND ARGS...' runs one and prints its answer. 'devices' shows which "
+                    + "devices offer commands."})
+    static final class DeviceCmd extends Base {
+        @Parameters(index = "0", paramLabel = "DEVICE", description = "A device id (Tab completes them).")
+        String id;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "DEVICE-COMMAND",
+                description = "One of the device's commands (Tab completes them).")
+        String command;
+
+        @Parameters(index = "2..*", paramLabel = "ARGS", description = "The command's arguments.")
+        List<String> arguments = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            if (command == null) {
+                List<DeviceCommand> commands = vm().deviceCommands(id);
+                if (commands.isEmpty()) {
+                    out().println(id + " offers no commands");
+                }
+                int w = commands.stream().mapToInt(c -> (c.name() + " " + c.arguments()).strip().length()).max().orElse(0);
+                for (DeviceCommand c : commands) {
+                    out().printf("  %-" + w + "s  %s%n", (c.name() + " " + c.arguments()).strip(), c.description());
+                }
+                return 0;
+            }
+            String said = vm().runDeviceCommand(id, command, arguments);
+            out().println(said.isBlank() ? "jvmm: " + id + " " + command + ": done" : said.strip());
             return 0;
         }
     }

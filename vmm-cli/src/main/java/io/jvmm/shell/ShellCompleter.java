@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jline.reader.Candidate;
@@ -22,16 +23,24 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * completion sits next to its declaration: command names (with their headers), the options
  * of the command being typed, and for an argument what its type says: a {@link Path} completes
  * file names, a {@code DEVICE} the running VM's device ids, {@code help}'s {@code COMMAND}
- * the command names. Only the command after the last ';' is completed.
+ * the command names, a {@code DEVICE-COMMAND} the commands the device named before it offers.
+ * Only the command after the last ';' is completed.
  */
 final class ShellCompleter implements Completer {
     private final CommandLine commands;
     private final Supplier<List<String>> deviceIds;
+    private final Function<String, List<String>> deviceCommands;
     private final Path cwd;
 
     ShellCompleter(CommandLine commands, Supplier<List<String>> deviceIds, Path cwd) {
+        this(commands, deviceIds, id -> List.of(), cwd);
+    }
+
+    ShellCompleter(CommandLine commands, Supplier<List<String>> deviceIds, Function<String, List<String>> deviceCommands,
+                   Path cwd) {
         this.commands = commands;
         this.deviceIds = deviceIds;
+        this.deviceCommands = deviceCommands;
         this.cwd = cwd;
     }
 
@@ -84,7 +93,12 @@ final class ShellCompleter implements Completer {
         }
         for (PositionalParamSpec p : spec.positionalParameters()) {
             if (p.index().contains(position)) {
-                values(p, word, candidates);
+                if ("DEVICE-COMMAND".equals(p.paramLabel())) {
+                    deviceCommands.apply(words.get(index - 1)).forEach(c ->
+                            candidates.add(new Candidate(c, c, "device commands", null, null, null, true)));
+                } else {
+                    values(p, word, candidates);
+                }
             }
         }
     }

@@ -17,6 +17,8 @@ import io.jvmm.snapshot.VcpuState;
 import io.jvmm.snapshot.VmState;
 import io.jvmm.spi.ComponentState;
 import io.jvmm.spi.Device;
+import io.jvmm.spi.DeviceCommand;
+import io.jvmm.spi.DeviceCommands;
 import io.jvmm.spi.Pausable;
 import io.jvmm.spi.RamRegion;
 import io.jvmm.spi.Snapshottable;
@@ -246,8 +248,30 @@ public final class Vm implements AutoCloseable, VmControl {
     @Override
     public Info info() {
         List<DeviceInfo> list = devices.stream()
-                .map(d -> new DeviceInfo(d.id(), d.getClass().getSimpleName(), d instanceof Snapshottable)).toList();
+                .map(d -> new DeviceInfo(d.id(), d.getClass().getSimpleName(), d instanceof Snapshottable,
+                        commandsOf(d).stream().map(DeviceCommand::name).toList())).toList();
         return new Info(name, state, vcpus.size(), snapshotConfig.memoryBytes(), list);
+    }
+
+    @Override
+    public List<DeviceCommand> deviceCommands(String deviceId) throws VmException {
+        Device device = devices.stream().filter(d -> d.id().equals(deviceId)).findFirst()
+                .orElseThrow(() -> new VmException("no device '" + deviceId + "' (devices: "
+                        + String.join(", ", devices.stream().map(Device::id).toList()) + ")"));
+        return commandsOf(device);
+    }
+
+    /** A plugin's list, guarded: a device that throws while listing offers nothing rather than failing info. */
+    private static List<DeviceCommand> commandsOf(Device device) {
+        if (!(device instanceof DeviceCommands offering)) {
+            return List.of();
+        }
+        try {
+            return List.copyOf(offering.commands());
+        } catch (RuntimeException e) {
+            log.warn("{}: listing its commands failed: {}", device.id(), e.toString());
+            return List.of();
+        }
     }
 
     private void stopVcpus() {

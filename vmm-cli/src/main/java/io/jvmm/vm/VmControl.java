@@ -3,6 +3,9 @@ package io.jvmm.vm;
 import io.jvmm.snapshot.SnapshotException;
 import io.jvmm.snapshot.SnapshotProgress;
 
+import io.jvmm.spi.DeviceCommand;
+import io.jvmm.spi.DeviceCommandException;
+import io.jvmm.spi.DeviceCommands;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,8 +17,15 @@ public interface VmControl {
     /** The life cycle: CREATED until run(), then RUNNING and PAUSED, STOPPED at the end. */
     enum State { CREATED, RUNNING, PAUSED, STOPPED }
 
-    /** A device as the user sees it. */
-    record DeviceInfo(String id, String type, boolean snapshottable) {
+    /** A device as the user sees it, with the names of the commands it offers ({@link DeviceCommands}). */
+    record DeviceInfo(String id, String type, boolean snapshottable, List<String> commands) {
+        public DeviceInfo {
+            commands = List.copyOf(commands);
+        }
+
+        public DeviceInfo(String id, String type, boolean snapshottable) {
+            this(id, type, snapshottable, List.of());
+        }
     }
 
     /** What {@code info} shows. */
@@ -43,4 +53,36 @@ public interface VmControl {
     void requestShutdown(boolean force);
 
     Info info();
+
+    /**
+     * The commands device {@code deviceId} offers (empty when it offers none).
+     *
+     * @throws VmException when the VM has no such device
+     */
+    List<DeviceCommand> deviceCommands(String deviceId) throws VmException;
+
+    /**
+     * Runs {@code command} of device {@code deviceId} with {@code arguments} on this thread and
+     * returns what it printed.
+     *
+     * @throws VmException naming the device and command, for an unknown device or command, a
+     *         stopped VM, arguments the command refused, or a command that failed
+     */
+    default String runDeviceCommand(String deviceId, String command, List<String> arguments) throws VmException {
+        if (state() == State.STOPPED) {
+            throw new VmException("the VM has stopped");
+        }
+        List<DeviceCommand> commands = deviceCommands(deviceId);
+        DeviceCommand c = commands.stream().filter(d -> d.name().equals(command)).findFirst()
+                .orElseThrow(() -> new VmException("device '" + deviceId + "' has no command '" + command + "' ("
+                        + (commands.isEmpty() ? "it offers none" : "it offers: " + String.join(", ",
+                        commands.stream().map(DeviceCommand::name).toList())) + ")"));
+        try {
+            return c.action().run(List.copyOf(arguments));
+        } catch (DeviceCommandException e) {
+            throw new VmException(deviceId + " " + command + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new VmException(deviceId + " " + command + " failed: " + e, e);
+        }
+    }
 }

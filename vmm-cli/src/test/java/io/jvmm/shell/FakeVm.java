@@ -1,6 +1,8 @@
 package io.jvmm.shell;
 
 import io.jvmm.snapshot.SnapshotProgress;
+import io.jvmm.spi.DeviceCommand;
+import io.jvmm.spi.DeviceCommandException;
 import io.jvmm.vm.VmControl;
 import io.jvmm.vm.VmException;
 import java.nio.file.Path;
@@ -11,6 +13,19 @@ import java.util.List;
 final class FakeVm implements VmControl {
     State state = State.RUNNING;
     final List<String> calls = new ArrayList<>();
+    /** What balloon0's commands act on, like a virtio-balloon's target. */
+    long balloonTargetMib;
+
+    /** balloon0's commands: a plugin's runtime operations as DeviceCommands offers them. */
+    private final List<DeviceCommand> balloonCommands = List.of(
+            new DeviceCommand("target", "MIB", "set how much memory the guest should give back", args -> {
+                if (args.size() != 1 || !args.get(0).matches("\\d{1,9}")) {
+                    throw new DeviceCommandException("expected one size in MiB, e.g. 'target 128'");
+                }
+                balloonTargetMib = Long.parseLong(args.get(0));
+                return "";
+            }),
+            new DeviceCommand("stats", "", "show the target", args -> "target " + balloonTargetMib + " MiB"));
 
     @Override
     public State state() {
@@ -54,6 +69,16 @@ final class FakeVm implements VmControl {
         return new Info("fake", state, 2, 256L << 20, List.of(
                 new DeviceInfo("com1", "Serial8250", true),
                 new DeviceInfo("disk0", "VirtioBlock", true),
-                new DeviceInfo("net0", "VirtioNet", true)));
+                new DeviceInfo("net0", "VirtioNet", true),
+                new DeviceInfo("balloon0", "FakeBalloon", false, List.of("target", "stats"))));
+    }
+
+    @Override
+    public List<DeviceCommand> deviceCommands(String deviceId) throws VmException {
+        return switch (deviceId) {
+            case "balloon0" -> balloonCommands;
+            case "com1", "disk0", "net0" -> List.of();
+            default -> throw new VmException("no device '" + deviceId + "'");
+        };
     }
 }

@@ -22,7 +22,8 @@ class ShellCompleterTest {
             new PrintWriter(new StringWriter()), null);
 
     private List<String> complete(String line) {
-        ShellCompleter completer = new ShellCompleter(shell.commands(), shell.session()::deviceIds, dir);
+        ShellCompleter completer = new ShellCompleter(shell.commands(), shell.session()::deviceIds,
+                shell.session()::deviceCommands, dir);
         List<Candidate> candidates = new ArrayList<>();
         completer.complete(null, new DefaultParser().parse(line, line.length()), candidates);
         // The line reader keeps the candidates that start with the word; do the same here.
@@ -61,8 +62,17 @@ class ShellCompleterTest {
     void deviceIdsOfTheRunningVm() {
         assertThat(complete("devices ")).isEmpty();
         shell.session().adopt(new FakeVm(), new ShellConsole());
-        assertThat(complete("devices ")).containsExactly("com1", "disk0", "net0");
+        assertThat(complete("devices ")).containsExactly("balloon0", "com1", "disk0", "net0");
         assertThat(complete("devices d")).containsExactly("disk0");
+    }
+
+    @Test
+    void deviceCompletesIdsThenThatDevicesCommands() {
+        shell.session().adopt(new FakeVm(), new ShellConsole());
+        assertThat(complete("device b")).containsExactly("balloon0");
+        assertThat(complete("device balloon0 ")).containsExactly("stats", "target");
+        assertThat(complete("device balloon0 t")).containsExactly("target");
+        assertThat(complete("device disk0 ")).isEmpty();
     }
 
     @Test

@@ -101,6 +101,31 @@ class ShellTest {
     }
 
     @Test
+    void deviceListsAndRunsADevicesOwnCommands() {
+        FakeVm vm = adoptFake();
+        assertThat(shell.execute("devices")).isZero();
+        assertThat(out.toString()).containsPattern("balloon0 +FakeBalloon +no +target stats");
+        assertThat(shell.execute("device balloon0")).isZero();
+        assertThat(out.toString()).containsPattern("target MIB +set how much memory").containsPattern("stats +show");
+        assertThat(shell.execute("device balloon0 target 128; device balloon0 stats")).isZero();
+        assertThat(vm.balloonTargetMib).isEqualTo(128);
+        assertThat(out.toString()).contains("jvmm: balloon0 target: done", "target 128 MiB");
+        assertThat(shell.execute("device disk0")).isZero();
+        assertThat(out.toString()).contains("disk0 offers no commands");
+    }
+
+    @Test
+    void aDeviceCommandsErrorsAreOneLineEach() {
+        adoptFake();
+        assertThat(shell.execute("device balloon0 target lots")).isNotZero();
+        assertThat(err.toString()).contains("balloon0 target: expected one size in MiB, e.g. 'target 128'");
+        assertThat(shell.execute("device balloon0 inflate")).isNotZero();
+        assertThat(err.toString()).contains("device 'balloon0' has no command 'inflate' (it offers: target, stats)");
+        assertThat(shell.execute("device nope")).isNotZero();
+        assertThat(err.toString()).contains("no device 'nope'");
+    }
+
+    @Test
     void logShowsTheBufferedSerialOutputAndConsoleNeedsATerminal() {
         adoptFake();
         assertThat(shell.execute("log -n 1")).isZero();

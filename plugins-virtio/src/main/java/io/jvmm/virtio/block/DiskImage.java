@@ -1,13 +1,13 @@
 package io.jvmm.virtio.block;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.jvmm.spi.DeviceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A raw disk image: a regular file or a host block device, opened once and locked against a

@@ -1,13 +1,13 @@
 package io.jvmm.virtio.block;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioActivation;
 import io.jvmm.virtio.VirtioDevice;
 import io.jvmm.virtio.VirtioIds;
 import io.jvmm.virtio.VirtioQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The virtio block device (virtio 1.2, 5.2) over a raw {@link DiskImage}: one worker per

@@ -1,7 +1,5 @@
 package io.jvmm.virtio.console;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.spi.DeviceException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -12,6 +10,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Port 0 on a unix stream socket jvmm listens on (e.g. {@code socat -,raw,echo=0

@@ -1,7 +1,5 @@
 package io.jvmm.virtio.console;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.ChainReader;
@@ -16,6 +14,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The virtio console device (virtio 1.2, 5.3) with one port and no VIRTIO_CONSOLE_F_MULTIPORT:

@@ -1,7 +1,5 @@
 package io.jvmm.virtio.net;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.spi.Device;
 import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceContext;
@@ -9,6 +7,8 @@ import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
 import io.jvmm.spi.SpiVersion;
 import io.jvmm.virtio.pci.VirtioPciDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Device type {@code virtio-net}: a virtio network card on a host tap. See {@link NetConfig}. */
 public final class NetFactory implements DeviceFactory {

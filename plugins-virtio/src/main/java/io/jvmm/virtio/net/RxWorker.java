@@ -1,7 +1,5 @@
 package io.jvmm.virtio.net;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import com.sun.jna.LastErrorException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.ChainWriter;
@@ -9,6 +7,8 @@ import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves frames from the tap into the receive queue (virtio 1.2, 5.1.6.3 and 5.1.6.4).

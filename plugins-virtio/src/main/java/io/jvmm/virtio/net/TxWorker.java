@@ -1,11 +1,11 @@
 package io.jvmm.virtio.net;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import com.sun.jna.LastErrorException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drains the transmit queue into the tap (virtio 1.2, 5.1.6.2): each chain's readable part is

@@ -1,12 +1,12 @@
 package io.jvmm.virtio.net;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.virtio.VirtioActivation;
 import io.jvmm.virtio.VirtioDevice;
 import io.jvmm.virtio.VirtioIds;
 import io.jvmm.virtio.VirtioQueue;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The virtio network device (virtio 1.2, 5.1) on a host tap: receiveq1 (queue 0) is filled by

@@ -1,7 +1,5 @@
 package io.jvmm.virtio.pci;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.EventFd;
 import io.jvmm.spi.GuestMemory;
@@ -15,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One activation of a device: from DRIVER_OK to the next reset. Owns the queues, their

@@ -1,8 +1,8 @@
 package io.jvmm.virtio.pci;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.DeviceCommand;
+import io.jvmm.spi.DeviceCommands;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.MsiVector;
 import io.jvmm.spi.Pausable;
@@ -15,6 +15,8 @@ import io.jvmm.virtio.VirtioDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A modern (virtio 1.x, non-transitional) virtio PCI function wrapping a {@link VirtioDevice}
@@ -31,7 +33,7 @@ import java.util.Objects;
  * device's own record as a {@link VirtioPciState}; restore checks all of it, then brings a device
  * the driver had running back up with its queues where they were.
  */
-public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable {
+public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable, DeviceCommands {
     private static final Logger log = LoggerFactory.getLogger(VirtioPciDevice.class);
     private static final int VENDOR = 0x1af4;
     private static final int DEVICE_BASE = 0x1040;
@@ -182,6 +184,12 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
             return null;
         }
         return new BarReprogram(bar(), barRegister);
+    }
+
+    /** A virtio device's own runtime commands, when it offers any (the transport has none of its own). */
+    @Override
+    public List<DeviceCommand> commands() {
+        return device instanceof DeviceCommands offering ? offering.commands() : List.of();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.jvmm.virtio.pci;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.EventFd;
 import io.jvmm.spi.GuestMemory;
@@ -16,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transport-independent half of a virtio function: feature negotiation, the status state
