@@ -8,7 +8,7 @@ import java.util.List;
  * {@code io.jvmm.kvm}, ...), the built-in plugins, or jvmm's own libraries, and may bundle
  * another version of any library jvmm uses (the model of Trino's plugin loader).
  *
- * <p>Resources come from the JDK only, so a plugin's {@code ServiceLoader} finds its own
+ * <p>Exported: the SPI, SLF4J and the virtio API packages. Resources come from the JDK only, so a plugin's {@code ServiceLoader} finds its own
  * providers and not jvmm's built-in ones.
  */
 final class PluginApiLoader extends ClassLoader {
@@ -18,6 +18,14 @@ final class PluginApiLoader extends ClassLoader {
      */
     static final List<String> EXPORTED_PACKAGES = List.of("io.jvmm.spi.", "org.slf4j.");
 
+    /**
+     * Whole packages a plugin sees: the virtio API (jvmm-virtio-api), so a third-party virtio
+     * device uses the same transport and queues as jvmm's own, but not jvmm's virtio devices
+     * ({@code io.jvmm.virtio.block} and the others stay hidden).
+     */
+    static final List<String> EXPORTED_EXACT_PACKAGES = List.of("io.jvmm.virtio", "io.jvmm.virtio.queue",
+            "io.jvmm.virtio.pci");
+
     private final ClassLoader jvmm;
 
     PluginApiLoader(ClassLoader jvmm) {
@@ -26,7 +34,15 @@ final class PluginApiLoader extends ClassLoader {
     }
 
     static boolean exported(String className) {
-        return EXPORTED_PACKAGES.stream().anyMatch(className::startsWith);
+        int dot = className.lastIndexOf('.');
+        String pkg = dot < 0 ? "" : className.substring(0, dot);
+        return EXPORTED_PACKAGES.stream().anyMatch(className::startsWith) || EXPORTED_EXACT_PACKAGES.contains(pkg);
+    }
+
+    /** What a plugin sees, for messages. */
+    static String describeExports() {
+        return String.join(", ", EXPORTED_PACKAGES.stream().map(p -> p + "*").toList()) + ", "
+                + String.join(", ", EXPORTED_EXACT_PACKAGES);
     }
 
     @Override

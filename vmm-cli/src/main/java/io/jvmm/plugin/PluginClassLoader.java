@@ -19,7 +19,7 @@ final class PluginClassLoader extends URLClassLoader {
             return super.findClass(name);
         } catch (ClassNotFoundException e) {
             throw new ClassNotFoundException(name + " (a plugin sees only its own jars, the JDK and "
-                    + String.join(", ", PluginApiLoader.EXPORTED_PACKAGES.stream().map(p -> p + "*").toList()) + ")");
+                    + PluginApiLoader.describeExports() + ")");
         }
     }
 }

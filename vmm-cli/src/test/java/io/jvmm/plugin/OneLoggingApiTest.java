@@ -26,7 +26,8 @@ class OneLoggingApiTest {
     void everyJvmmModuleLogsThroughSlf4jSoLogLevelReachesIt() throws Exception {
         List<String> offenders = new ArrayList<>();
         for (Class<?> anchor : List.of(io.jvmm.cli.JvmmCommand.class, io.jvmm.spi.DeviceFactory.class,
-                Class.forName("io.jvmm.virtio.pci.VirtioTransport"), Class.forName("io.jvmm.vfio.VfioPciDevice"))) {
+                Class.forName("io.jvmm.virtio.pci.VirtioTransport"), Class.forName("io.jvmm.virtio.block.VirtioBlock"),
+                Class.forName("io.jvmm.vfio.VfioPciDevice"))) {
             for (ClassBytes c : classesBeside(anchor)) {
                 String constants = new String(c.bytes(), StandardCharsets.ISO_8859_1);
                 OTHER_LOGGING_APIS.stream().filter(constants::contains).forEach(api -> offenders.add(c.name() + " uses " + api));

@@ -31,8 +31,13 @@ class PluginIsolationTest {
         assertThat(loader.loadClass("io.jvmm.spi.Device")).isSameAs(io.jvmm.spi.Device.class);
         assertThat(loader.loadClass("org.slf4j.Logger")).isSameAs(org.slf4j.Logger.class);
         assertThat(loader.loadClass("java.util.List")).isSameAs(List.class);
+        // The virtio API is shared, jvmm's own virtio devices are not.
+        assertThat(loader.loadClass("io.jvmm.virtio.VirtioDevice")).isSameAs(io.jvmm.virtio.VirtioDevice.class);
+        assertThat(loader.loadClass("io.jvmm.virtio.pci.VirtioPciDevice")).isSameAs(io.jvmm.virtio.pci.VirtioPciDevice.class);
+        assertThat(loader.loadClass("io.jvmm.virtio.queue.SplitQueue")).isSameAs(io.jvmm.virtio.queue.SplitQueue.class);
         for (String hidden : List.of("io.jvmm.vm.Vm", "io.jvmm.kvm.Kvm", "io.jvmm.plugin.PluginRegistry",
-                "io.jvmm.virtio.pci.VirtioTransport", "picocli.CommandLine", "com.sun.jna.Native")) {
+                "io.jvmm.virtio.block.VirtioBlock", "io.jvmm.virtio.rng.RngDeviceFactory", "io.jvmm.virtio.pcix.Nope",
+                "picocli.CommandLine", "com.sun.jna.Native")) {
             assertThatThrownBy(() -> loader.loadClass(hidden)).as(hidden)
                     .isInstanceOf(ClassNotFoundException.class)
                     .hasMessageContaining("a plugin sees only its own jars, the JDK and io.jvmm.spi.*, org.slf4j.*");

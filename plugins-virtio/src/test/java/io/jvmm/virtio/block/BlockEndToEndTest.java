@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvmm.spi.Device;
 import io.jvmm.spi.PciDevice;
-import io.jvmm.virtio.testutil.DriverRing;
-import io.jvmm.virtio.testutil.DriverRing.Buf;
-import io.jvmm.virtio.testutil.ModernVirtioDriver;
-import io.jvmm.virtio.testutil.TestBarAllocator;
-import io.jvmm.virtio.testutil.TestDeviceContext;
+import io.jvmm.testkit.DriverRing;
+import io.jvmm.testkit.DriverRing.Buf;
+import io.jvmm.testkit.ModernVirtioDriver;
+import io.jvmm.testkit.TestBarAllocator;
+import io.jvmm.testkit.TestDeviceContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import io.jvmm.spi.Device;
 import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
-import io.jvmm.virtio.testutil.TestDeviceContext;
+import io.jvmm.testkit.TestDeviceContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

@@ -4,12 +4,12 @@ import io.jvmm.spi.Device;
 import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.PciDevice;
-import io.jvmm.virtio.testutil.ByteArrayGuestMemory;
-import io.jvmm.virtio.testutil.DriverRing;
-import io.jvmm.virtio.testutil.DriverRing.Buf;
-import io.jvmm.virtio.testutil.ModernVirtioDriver;
-import io.jvmm.virtio.testutil.TestBarAllocator;
-import io.jvmm.virtio.testutil.TestDeviceContext;
+import io.jvmm.testkit.ByteArrayGuestMemory;
+import io.jvmm.testkit.DriverRing;
+import io.jvmm.testkit.DriverRing.Buf;
+import io.jvmm.testkit.ModernVirtioDriver;
+import io.jvmm.testkit.TestBarAllocator;
+import io.jvmm.testkit.TestDeviceContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static io.jvmm.virtio.testutil.ModernVirtioDriver.*;
+import static io.jvmm.testkit.ModernVirtioDriver.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

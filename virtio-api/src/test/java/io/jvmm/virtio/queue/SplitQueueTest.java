@@ -3,10 +3,10 @@ package io.jvmm.virtio.queue;
 import io.jvmm.virtio.ChainReader;
 import io.jvmm.virtio.ChainWriter;
 import io.jvmm.virtio.DescriptorChain;
-import io.jvmm.virtio.testutil.ByteArrayGuestMemory;
-import io.jvmm.virtio.testutil.DriverRing;
-import io.jvmm.virtio.testutil.DriverRing.Buf;
-import io.jvmm.virtio.testutil.TestEventFd;
+import io.jvmm.testkit.ByteArrayGuestMemory;
+import io.jvmm.testkit.DriverRing;
+import io.jvmm.testkit.DriverRing.Buf;
+import io.jvmm.testkit.TestEventFd;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

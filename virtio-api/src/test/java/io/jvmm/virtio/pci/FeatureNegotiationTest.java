@@ -1,15 +1,15 @@
 package io.jvmm.virtio.pci;
 
 import io.jvmm.virtio.VirtioFeatures;
-import io.jvmm.virtio.testutil.ByteArrayGuestMemory;
-import io.jvmm.virtio.testutil.ModernVirtioDriver;
-import io.jvmm.virtio.testutil.TestBarAllocator;
-import io.jvmm.virtio.testutil.TestDeviceContext;
+import io.jvmm.testkit.ByteArrayGuestMemory;
+import io.jvmm.testkit.ModernVirtioDriver;
+import io.jvmm.testkit.TestBarAllocator;
+import io.jvmm.testkit.TestDeviceContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.jvmm.virtio.testutil.ModernVirtioDriver.*;
+import static io.jvmm.testkit.ModernVirtioDriver.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Feature negotiation and the status state machine (virtio 1.2, 2.1, 2.2, 3.1.1). */

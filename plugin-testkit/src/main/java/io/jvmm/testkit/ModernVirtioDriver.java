@@ -1,4 +1,4 @@
-package io.jvmm.virtio.testutil;
+package io.jvmm.testkit;
 
 import io.jvmm.spi.GuestMemory;
 import io.jvmm.spi.PciBar;

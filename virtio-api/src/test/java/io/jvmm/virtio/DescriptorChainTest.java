@@ -1,6 +1,6 @@
 package io.jvmm.virtio;
 
-import io.jvmm.virtio.testutil.ByteArrayGuestMemory;
+import io.jvmm.testkit.ByteArrayGuestMemory;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

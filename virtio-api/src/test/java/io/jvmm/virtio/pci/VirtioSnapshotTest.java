@@ -8,12 +8,12 @@ import io.jvmm.virtio.VirtioDevice;
 import io.jvmm.virtio.VirtioFeatures;
 import io.jvmm.virtio.VirtioQueue;
 import io.jvmm.virtio.queue.QueueState;
-import io.jvmm.virtio.testutil.ByteArrayGuestMemory;
-import io.jvmm.virtio.testutil.DriverRing;
-import io.jvmm.virtio.testutil.DriverRing.Buf;
-import io.jvmm.virtio.testutil.ModernVirtioDriver;
-import io.jvmm.virtio.testutil.TestBarAllocator;
-import io.jvmm.virtio.testutil.TestDeviceContext;
+import io.jvmm.testkit.ByteArrayGuestMemory;
+import io.jvmm.testkit.DriverRing;
+import io.jvmm.testkit.DriverRing.Buf;
+import io.jvmm.testkit.ModernVirtioDriver;
+import io.jvmm.testkit.TestBarAllocator;
+import io.jvmm.testkit.TestDeviceContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
-import static io.jvmm.virtio.testutil.ModernVirtioDriver.*;
+import static io.jvmm.testkit.ModernVirtioDriver.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

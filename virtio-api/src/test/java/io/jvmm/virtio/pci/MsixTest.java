@@ -1,12 +1,12 @@
 package io.jvmm.virtio.pci;
 
-import io.jvmm.virtio.testutil.ByteArrayGuestMemory;
-import io.jvmm.virtio.testutil.DriverRing;
-import io.jvmm.virtio.testutil.DriverRing.Buf;
-import io.jvmm.virtio.testutil.ModernVirtioDriver;
-import io.jvmm.virtio.testutil.RecordingMsiVector;
-import io.jvmm.virtio.testutil.TestBarAllocator;
-import io.jvmm.virtio.testutil.TestDeviceContext;
+import io.jvmm.testkit.ByteArrayGuestMemory;
+import io.jvmm.testkit.DriverRing;
+import io.jvmm.testkit.DriverRing.Buf;
+import io.jvmm.testkit.ModernVirtioDriver;
+import io.jvmm.testkit.RecordingMsiVector;
+import io.jvmm.testkit.TestBarAllocator;
+import io.jvmm.testkit.TestDeviceContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.jvmm.virtio.testutil.ModernVirtioDriver.MSIX_ADDRESS;
+import static io.jvmm.testkit.ModernVirtioDriver.MSIX_ADDRESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** MSI-X table, PBA, function and vector masking (PCI Local Bus 3.0, 6.8) seen through the BAR. */

@@ -1,4 +1,4 @@
-package io.jvmm.virtio.testutil;
+package io.jvmm.testkit;
 
 import io.jvmm.spi.EventFd;
 import io.jvmm.spi.MsiVector;

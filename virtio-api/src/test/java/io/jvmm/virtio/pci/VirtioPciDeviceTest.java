@@ -3,14 +3,14 @@ package io.jvmm.virtio.pci;
 import io.jvmm.spi.PciBar;
 import io.jvmm.spi.PciDevice;
 import io.jvmm.virtio.VirtioFeatures;
-import io.jvmm.virtio.testutil.ByteArrayGuestMemory;
-import io.jvmm.virtio.testutil.DriverRing;
-import io.jvmm.virtio.testutil.DriverRing.Buf;
-import io.jvmm.virtio.testutil.ModernVirtioDriver;
-import io.jvmm.virtio.testutil.RecordingIoEvents;
-import io.jvmm.virtio.testutil.RecordingMsiVector;
-import io.jvmm.virtio.testutil.TestBarAllocator;
-import io.jvmm.virtio.testutil.TestDeviceContext;
+import io.jvmm.testkit.ByteArrayGuestMemory;
+import io.jvmm.testkit.DriverRing;
+import io.jvmm.testkit.DriverRing.Buf;
+import io.jvmm.testkit.ModernVirtioDriver;
+import io.jvmm.testkit.RecordingIoEvents;
+import io.jvmm.testkit.RecordingMsiVector;
+import io.jvmm.testkit.TestBarAllocator;
+import io.jvmm.testkit.TestDeviceContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.jvmm.virtio.testutil.ModernVirtioDriver.*;
+import static io.jvmm.testkit.ModernVirtioDriver.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The transport as Linux's virtio_pci_modern driver sees it, with a two-queue echo device behind it. */
