@@ -41,6 +41,17 @@ public interface PciDevice extends Device {
     default void moveBar(long oldBase, long newBase) {
     }
 
+    /**
+     * Where this device's BARs are after {@link Snapshottable#restoreState}, when that is not
+     * where {@link #allocateBars} put them: a snapshot taken after the guest moved a BAR
+     * restores it at the moved address, and the VMM places it there (reserving it with
+     * {@link PciBarAllocator#allocateAt}). The default, null, means "where allocateBars put
+     * them". Since SPI 2.
+     */
+    default List<PciBar> restoredBars() {
+        return null;
+    }
+
     /** A guest read at {@code offset} inside BAR {@code bar}. */
     void readBar(PciBar bar, long offset, byte[] data);
 

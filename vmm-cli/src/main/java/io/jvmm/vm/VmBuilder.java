@@ -53,7 +53,6 @@ import io.jvmm.spi.Device;
 import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.DeviceFactory;
-import io.jvmm.spi.PciBar;
 import io.jvmm.spi.PciDevice;
 import io.jvmm.spi.PlatformDevice;
 import io.jvmm.spi.RamRegion;
@@ -64,7 +63,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds a {@link Vm} from a validated config in small steps, in the order KVM needs them:
@@ -91,7 +89,6 @@ final class VmBuilder implements AutoCloseable {
     private final List<HostMemory> ram = new ArrayList<>();
     private final List<VcpuFd> vcpus = new ArrayList<>();
     private final List<Device> devices = new ArrayList<>();
-    private final Map<PciDevice, List<PciBar>> bars = new ConcurrentHashMap<>();
     private final VmBuses buses = new VmBuses(new Bus("port I/O"), new Bus("MMIO"));
     private Kvm kvm;
     private VmFd vmFd;
@@ -100,7 +97,7 @@ final class VmBuilder implements AutoCloseable {
     private MemorySlots slots;
     private GsiRouter router;
     private PciRoot pciRoot;
-    private PciBarSpaces barSpaces;
+    private PlacedBars bars;
     private boolean built;
     private SnapshotConfig snapshotConfig;
     private Snapshot restoreFrom;
@@ -203,8 +200,8 @@ final class VmBuilder implements AutoCloseable {
         console.attachInput(serial::enqueueInput);
         console.onQuit(() -> stopped.complete(VmExit.STOPPED_BY_USER));
         Runnable reset = () -> stopped.complete(VmExit.RESET);
-        pciRoot = new PciRoot(this::relocateBar);
-        barSpaces = PciBarSpaces.x86(layout.ramEnd());
+        bars = new PlacedBars(buses, PciBarSpaces.x86(layout.ramEnd()));
+        pciRoot = new PciRoot(bars::relocate);
         attachPlatform(serial);
         attachPlatform(new I8042(new KvmIrqLine(vmFd, 1), reset));
         attachPlatform(new CmosRtc(layout.lowRamEnd(), layout.highRamSize()));
@@ -254,7 +251,7 @@ final class VmBuilder implements AutoCloseable {
             if (device instanceof PciDevice pci) {
                 int slot = pciRoot.addDevice(pci);
                 intx.connect(slot);
-                attachBars(pci);
+                bars.attach(pci);
                 log.info("{} ({}) at PCI 00:{}.0", device.id(), section.type(), String.format("%02x", slot));
             } else if (device instanceof PlatformDevice platform) {
                 devices.remove(device);
@@ -265,30 +262,6 @@ final class VmBuilder implements AutoCloseable {
                         + "neither a PciDevice nor a PlatformDevice");
             }
         }
-    }
-
-    private void attachBars(PciDevice pci) {
-        List<PciBar> placed = new ArrayList<>(pci.allocateBars(barSpaces));
-        for (PciBar bar : placed) {
-            busFor(bar).insert(bar.address(), bar.size(), new PciBarAccess(pci, bar));
-        }
-        bars.put(pci, placed);
-    }
-
-    private Bus busFor(PciBar bar) {
-        return bar.type() == PciBar.Type.IO ? buses.pio() : buses.mmio();
-    }
-
-    /** Moves a BAR the guest reprogrammed; called on a vCPU thread by the PCI root. */
-    private void relocateBar(PciDevice device, PciBar oldBar, long newAddress) {
-        PciBar moved = new PciBar(oldBar.index(), newAddress, oldBar.size(), oldBar.type(), oldBar.prefetchable());
-        busFor(oldBar).move(oldBar.address(), newAddress, new PciBarAccess(device, moved));
-        bars.computeIfPresent(device, (d, list) -> {
-            List<PciBar> updated = new ArrayList<>(list);
-            updated.replaceAll(b -> b.index() == oldBar.index() ? moved : b);
-            return updated;
-        });
-        device.moveBar(oldBar, newAddress);
     }
 
     private BootEntry loadKernel() throws VmException {
@@ -356,6 +329,15 @@ final class VmBuilder implements AutoCloseable {
         if (!states.isEmpty()) {
             throw new SnapshotMismatchException("the snapshot has state for device(s) " + states.keySet()
                     + " that the config does not have");
+        }
+        for (Device d : devices) {
+            if (d instanceof PciDevice pci) {
+                try {
+                    bars.restore(pci);
+                } catch (VmException e) {
+                    throw new SnapshotMismatchException(e.getMessage() + "; nothing was started", e);
+                }
+            }
         }
         vmFd.setClock(vmState.clockNanos());
     }

@@ -186,6 +186,11 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
         return new BarReprogram(bar(), barRegister);
     }
 
+    @Override
+    public synchronized List<PciBar> restoredBars() {
+        return List.of(bar());
+    }
+
     /** A virtio device's own runtime commands, when it offers any (the transport has none of its own). */
     @Override
     public List<DeviceCommand> commands() {
@@ -344,10 +349,11 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
                     + "0x%02x here: not a snapshot of this kind of device", mismatch, s.config()[mismatch] & 0xff,
                     config.bytes()[mismatch] & 0xff));
         }
-        if (s.barAddress() != barAddress) {
-            throw new StateException(String.format("its BAR was at 0x%x in the snapshot and is at 0x%x now (the guest "
-                    + "moved it, or the devices changed); restoring a moved BAR is not supported", s.barAddress(),
-                    barAddress));
+        // The guest may have moved the BAR (PCI Local Bus 3.0, 6.2.5.1); the VMM puts it back there
+        // (restoredBars). Only a naturally aligned 64-bit address is a place a BAR can be.
+        if (s.barAddress() == 0 || (s.barAddress() & (BarLayout.BAR_SIZE - 1)) != 0) {
+            throw new StateException(String.format("its BAR address 0x%x in the snapshot is not a naturally aligned "
+                    + "place for a 0x%x-byte BAR", s.barAddress(), BarLayout.BAR_SIZE));
         }
         if (s.msixEntries().length != interrupts.msix().size()) {
             throw new StateException("MSI-X table of " + s.msixEntries().length + " entries, this device has "
@@ -360,6 +366,7 @@ public final class VirtioPciDevice implements PciDevice, Pausable, Snapshottable
         device.restoreState(s.device());
         config.restore(s.config());
         barRegister = s.barRegister() & -BarLayout.BAR_SIZE;
+        barAddress = s.barAddress(); // before the transport registers its doorbells there
         // A probe caught by the snapshot ends when the guest writes the address back, as it does.
         sizingLow = false;
         sizingHigh = false;

@@ -1,6 +1,7 @@
 package io.jvmm.virtio.pci;
 
 import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.PciBar;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioActivation;
@@ -408,12 +409,31 @@ class VirtioSnapshotTest {
     }
 
     @Test
-    void aBarTheGuestMovedIsRefusedClearly() throws Exception {
-        ComponentState bad = edit(pausedSnapshot(), s -> new VirtioPciState(s.config(), s.barRegister(),
-                s.barAddress() + 0x10_0000, s.msixEntries(), s.msixPending(), s.status(), s.generation(),
+    void aBarTheGuestMovedRestoresAtTheMovedAddressWithItsDoorbellsThere() throws Exception {
+        Vmm a = boot(new EchoDevice());
+        DriverRing[] rings = bringUp(a.driver(), 2);
+        long moved = a.device().restoredBars().get(0).address() + 0x10_0000;
+        a.device().pause();
+        ComponentState saved = edit(a.device().saveState(), s -> new VirtioPciState(s.config(),
+                s.barRegister() + 0x10_0000, moved, s.msixEntries(), s.msixPending(), s.status(), s.generation(),
                 s.deviceFeatureSelect(), s.driverFeatureSelect(), s.offeredFeatures(), s.driverFeatures(),
                 s.queueSelect(), s.configVector(), s.isr(), s.queues(), s.device()));
-        assertRefused(bad, "restoring a moved BAR is not supported");
+
+        Vmm b = restore(a, new EchoDevice(), saved);
+
+        assertThat(b.device().restoredBars()).extracting(PciBar::address).containsExactly(moved);
+        assertThat(b.context().recordingIoEvents().live().values()).extracting(r -> r.address())
+                .contains(moved + BarLayout.NOTIFY, moved + BarLayout.NOTIFY + 4);
+        assertThat(b.context().recordingIoEvents().guestWrite(moved + BarLayout.NOTIFY + 4, 2)).isTrue();
+    }
+
+    @Test
+    void aBarAddressNoBarCanHaveIsRefused() throws Exception {
+        ComponentState bad = edit(pausedSnapshot(), s -> new VirtioPciState(s.config(), s.barRegister(),
+                s.barAddress() + 0x10, s.msixEntries(), s.msixPending(), s.status(), s.generation(),
+                s.deviceFeatureSelect(), s.driverFeatureSelect(), s.offeredFeatures(), s.driverFeatures(),
+                s.queueSelect(), s.configVector(), s.isr(), s.queues(), s.device()));
+        assertRefused(bad, "is not a naturally aligned place");
     }
 
     @Test
