@@ -38,6 +38,7 @@ public final class JvmmCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     public static void main(String[] args) {
+        io.jvmm.vm.StartupTimeline.mark("main");
         LogLevel.applyFromArgs(Arrays.asList(args));
         System.exit(commandLine().execute(args));
     }

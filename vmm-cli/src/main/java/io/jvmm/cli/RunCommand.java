@@ -7,6 +7,7 @@ import io.jvmm.console.Consoles;
 import io.jvmm.plugin.DeviceCheck;
 import io.jvmm.plugin.PluginRegistry;
 import io.jvmm.vm.SerialConsole;
+import io.jvmm.vm.StartupTimeline;
 import io.jvmm.vm.VmExit;
 import io.jvmm.vm.VmLauncher;
 import java.io.IOException;
@@ -68,10 +69,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StartupTimeline.mark("command line parsed");
         VmConfig vm = ConfigLoader.load(config);
         vm = vm.withSerial(serial(vm.serial())).withBoot(vm.boot().withCmdlineAppended(cmdlineAppend));
+        StartupTimeline.mark("config read");
         PluginRegistry plugins = common.loadPlugins();
         DeviceCheck.checkTypes(vm, plugins);
+        StartupTimeline.mark("plugins loaded");
         VmExit exit;
         try (SerialConsole console = openConsole(vm.serial())) {
             VmLauncher launcher = new VmLauncher(vm, plugins, console);

@@ -145,6 +145,7 @@ final class VcpuRunner implements Runnable {
     public void run() {
         try {
             vcpu.attachCurrentThread();
+            StartupTimeline.firstKvmRun();
             while (!stopping) {
                 if (pauseRequested) {
                     if (!park()) {

@@ -128,19 +128,26 @@ final class VmBuilder implements AutoCloseable {
         long start = System.nanoTime();
         kvm = Kvm.open(kvmDevice);
         createVm();
+        StartupTimeline.mark("KVM VM with irqchip and PIT");
         attachMemory();
+        StartupTimeline.mark("guest RAM mapped");
         attachLegacyDevices();
         long devicesAt = System.nanoTime();
+        StartupTimeline.mark("legacy devices");
         attachPlugins();
         long pluginsAt = System.nanoTime();
+        StartupTimeline.mark("plugin devices");
         long kernelAt;
         if (restoreFrom == null) {
             BootEntry entry = loadKernel();
             kernelAt = System.nanoTime();
+            StartupTimeline.mark("kernel, initramfs, ACPI");
             createVcpus(entry);
+            StartupTimeline.mark("vCPUs");
         } else {
             kernelAt = System.nanoTime();
             restoreState();
+            StartupTimeline.mark("state restored");
         }
         long end = System.nanoTime();
         log.debug("built in {} ms: VM, RAM and legacy devices {} ms, plugins {} ms, firmware and kernel {} ms, "

@@ -66,9 +66,10 @@ class BootNestedIT {
         pvh = GuestScenario.create(work, "pvh", vmlinux, initrd, "512M", 2, BASE_CMDLINE + " jvmm.end=poweroff");
 
         StringBuilder driver = new StringBuilder("#!/bin/sh\n");
-        for (GuestScenario s : List.of(poweroff, reboot, big, small, pvh)) {
+        for (GuestScenario s : List.of(poweroff, reboot, big, pvh)) {
             driver.append(s.driverLines(repo, 300));
         }
+        driver.append(small.driverLines(repo, 300, "--log-level debug"));
         Path script = work.resolve("driver.sh");
         Files.writeString(script, driver.toString());
         l1 = NestedHost.runInL1(work, 1500, List.of("sh", script.toString()));
@@ -124,5 +125,16 @@ class BootNestedIT {
     void smallGuestBoots() throws IOException {
         assertThat(small.serial()).as(small.describe()).contains(GuestScenario.INIT_MARKER);
         assertThat(small.exitCode()).as(small.describe()).isZero();
+    }
+
+    /** --log-level debug attributes the time to the first guest instruction, step by step (issue 10). */
+    @Test
+    void debugLoggingPrintsTheStartUpTimelineUpToTheFirstKvmRun() throws IOException {
+        String timeline = small.jvmmOutput().lines().filter(l -> l.contains("start-up (ms since the JVM started"))
+                .findFirst().orElse("");
+        assertThat(timeline).as(small.describe()).containsSubsequence(" main ", "command line parsed", "config read",
+                "plugins loaded", "KVM VM with irqchip and PIT", "guest RAM mapped", "legacy devices", "plugin devices",
+                "kernel, initramfs, ACPI", "vCPUs", "first KVM_RUN");
+        System.out.println("jvmm start-up in L1 (256M guest): " + timeline);
     }
 }

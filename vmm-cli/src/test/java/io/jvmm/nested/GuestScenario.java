@@ -48,13 +48,18 @@ record GuestScenario(String name, Path dir, String config) {
      * decided outside L1, on evidence that the host failed (NestedHost, HostFaults).
      */
     String driverLines(Path repo, int timeoutSeconds) {
+        return driverLines(repo, timeoutSeconds, "");
+    }
+
+    /** {@link #driverLines(Path, int)} with {@code runOptions} (shell words) before the config. */
+    String driverLines(Path repo, int timeoutSeconds, String runOptions) {
         return """
                 cd '%1$s' && scripts/lib/l1-kvm-trace start
-                scripts/lib/run-with-deadline %2$d -- bin/jvmm run '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1
+                scripts/lib/run-with-deadline %2$d -- bin/jvmm run %5$s '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1
                 echo $? > '%3$s/exit'
                 case "$(cat '%3$s/exit')" in 5|124) scripts/lib/l1-kvm-trace save '%3$s/l1-kvm-trace.txt' ;; esac
                 echo "scenario %4$s: jvmm exit $(cat '%3$s/exit')"
-                """.formatted(repo, timeoutSeconds, dir, name);
+                """.formatted(repo, timeoutSeconds, dir, name, runOptions);
     }
 
     int exitCode() throws IOException {

@@ -1,0 +1,73 @@
+package io.jvmm.vm;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the time from process start to the guest's first instruction goes. Steps call
+ * {@link #mark}; the first KVM_RUN logs the whole timeline at debug level, once per process,
+ * so {@code --log-level debug} attributes a slow boot: JVM start, main, config, plugins, KVM,
+ * memory, devices, kernel, vCPUs, first KVM_RUN, each with its time since the JVM started and
+ * since the step before.
+ */
+public final class StartupTimeline {
+    private static final Logger log = LoggerFactory.getLogger(StartupTimeline.class);
+
+    /** One step: what was done, and the {@link System#nanoTime} when it was. */
+    record Mark(String what, long nanos) {
+    }
+
+    private static final List<Mark> marks = new ArrayList<>();
+    private static final AtomicBoolean reported = new AtomicBoolean();
+    /** nanoTime at which the JVM started, from the process start time (/proc, 10 ms ticks). */
+    private static final long jvmStartNanos = jvmStartNanos();
+
+    private StartupTimeline() {
+    }
+
+    private static long jvmStartNanos() {
+        long nowNanos = System.nanoTime();
+        long nowMillis = System.currentTimeMillis();
+        long startMillis = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(nowMillis);
+        return nowNanos - Math.max(0, nowMillis - startMillis) * 1_000_000;
+    }
+
+    /** Records that {@code what} is done now. */
+    public static void mark(String what) {
+        synchronized (marks) {
+            marks.add(new Mark(what, System.nanoTime()));
+        }
+    }
+
+    /** Called just before a vCPU's first KVM_RUN: the first call in the process logs the timeline. */
+    static void firstKvmRun() {
+        mark("first KVM_RUN");
+        if (reported.compareAndSet(false, true) && log.isDebugEnabled()) {
+            List<Mark> copy;
+            synchronized (marks) {
+                copy = List.copyOf(marks);
+            }
+            log.debug("{}", render(jvmStartNanos, copy));
+        }
+    }
+
+    /**
+     * {@code start-up (ms since the JVM started, +ms since the step before): main 180 (+180),
+     * config 231 (+51), ...}.
+     */
+    static String render(long startNanos, List<Mark> steps) {
+        StringBuilder sb = new StringBuilder("start-up (ms since the JVM started, +ms since the step before):");
+        long previous = startNanos;
+        List<String> parts = new ArrayList<>();
+        for (Mark m : steps) {
+            parts.add(String.format(" %s %d (+%d)", m.what(), (m.nanos() - startNanos) / 1_000_000,
+                    (m.nanos() - previous) / 1_000_000));
+            previous = m.nanos();
+        }
+        return sb.append(String.join(",", parts)).toString();
+    }
+}
