@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -98,18 +97,15 @@ public final class SnapshotFile {
         return (int) c.getValue();
     }
 
-    /** Writes the state file and a readable copy of the config into {@code dir} (atomically each). */
+    /**
+     * Writes the state file and a readable copy of the config into {@code dir}, a
+     * {@link SnapshotDirWriter}'s directory (new files, mode 0600, fsynced).
+     */
     public static void write(Path dir, Snapshot snapshot) throws IOException {
-        writeAtomically(dir.resolve(STATE_FILE), encode(snapshot));
-        writeAtomically(dir.resolve(CONFIG_COPY), ("# copy of " + snapshot.config().sourcePath()
+        SnapshotDirWriter.writePrivate(dir.resolve(STATE_FILE), encode(snapshot));
+        SnapshotDirWriter.writePrivate(dir.resolve(CONFIG_COPY), ("# copy of " + snapshot.config().sourcePath()
                 + " (for reading; restore uses the copy inside " + STATE_FILE + ")\n" + snapshot.config().toml())
                 .getBytes(StandardCharsets.UTF_8));
-    }
-
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads and checks {@code dir}/state.bin. */

@@ -11,6 +11,7 @@ import io.jvmm.snapshot.MemoryIndex;
 import io.jvmm.snapshot.Snapshot;
 import io.jvmm.snapshot.SnapshotConfig;
 import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.snapshot.SnapshotDirWriter;
 import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.SnapshotProgress;
 import io.jvmm.snapshot.VcpuState;
@@ -24,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -216,9 +216,12 @@ public final class Vm implements AutoCloseable, VmControl {
                 }
                 deviceStates.add(cs);
             }
-            Files.createDirectories(dir);
-            MemoryIndex memory = MemoryImage.write(ramRegions, dir, progress);
-            SnapshotFile.write(dir, new Snapshot(snapshotConfig, vmState, vcpuStates, deviceStates, memory));
+            MemoryIndex memory;
+            try (SnapshotDirWriter writer = SnapshotDirWriter.begin(dir)) {
+                memory = MemoryImage.write(ramRegions, writer.dir(), progress);
+                SnapshotFile.write(writer.dir(), new Snapshot(snapshotConfig, vmState, vcpuStates, deviceStates, memory));
+                writer.commit();
+            }
             log.info("snapshot of {} written to {} in {} ms ({} MiB of data for {} MiB of RAM)", name, dir,
                     (System.nanoTime() - start) / 1_000_000, memory.dataBytes() >> 20, memory.fileSize() >> 20);
         } catch (KvmException e) {

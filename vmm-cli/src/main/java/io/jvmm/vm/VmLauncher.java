@@ -16,6 +16,7 @@ import io.jvmm.snapshot.MemoryImage;
 import io.jvmm.snapshot.Snapshot;
 import io.jvmm.snapshot.SnapshotConfig;
 import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.snapshot.SnapshotDirWriter;
 import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.SnapshotProgress;
 
@@ -84,6 +85,10 @@ public final class VmLauncher {
      * file, and that the files the config names still exist.
      */
     public static Restorable check(Path dir, SnapshotProgress progress) throws SnapshotException {
+        if (Files.isRegularFile(dir.resolve(SnapshotFile.STATE_FILE)) && !SnapshotDirWriter.isComplete(dir)) {
+            throw new SnapshotException("snapshot " + dir + " is incomplete (no '" + SnapshotDirWriter.COMPLETE_FILE
+                    + "' marker): it was written or copied only partly; nothing was started");
+        }
         Snapshot snapshot = SnapshotFile.read(dir);
         SnapshotConfig saved = snapshot.config();
         VmConfig config;
