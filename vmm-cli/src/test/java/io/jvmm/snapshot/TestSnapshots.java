@@ -25,16 +25,26 @@ public final class TestSnapshots {
 
     /** Writes a complete snapshot of {@code config} (memory from {@link #ram}) to {@code target}. */
     public static void write(Path target, SnapshotConfig config) throws Exception {
+        write(target, config, HostFiles.NONE);
+    }
+
+    /** Like {@link #write(Path, SnapshotConfig)}, recording {@code hostFiles}. */
+    public static void write(Path target, SnapshotConfig config, HostFiles hostFiles) throws Exception {
         try (SnapshotDirWriter w = SnapshotDirWriter.begin(target)) {
-            writeFiles(w.dir(), config);
+            writeFiles(w.dir(), config, hostFiles);
             w.commit();
         }
     }
 
     /** Writes the snapshot's files into {@code dir} (a writer's directory), without completing it. */
     public static void writeFiles(Path dir, SnapshotConfig config) throws IOException {
+        writeFiles(dir, config, HostFiles.NONE);
+    }
+
+    /** Like {@link #writeFiles(Path, SnapshotConfig)}, recording {@code hostFiles}. */
+    public static void writeFiles(Path dir, SnapshotConfig config, HostFiles hostFiles) throws IOException {
         MemoryIndex memory = MemoryImage.write(ram(config.memoryBytes()), dir, SnapshotProgress.NONE);
         Snapshot sample = SnapshotFileTest.sample();
-        SnapshotFile.write(dir, new Snapshot(config, sample.vm(), sample.vcpus(), sample.devices(), memory));
+        SnapshotFile.write(dir, new Snapshot(config, sample.vm(), sample.vcpus(), sample.devices(), memory, hostFiles));
     }
 }
