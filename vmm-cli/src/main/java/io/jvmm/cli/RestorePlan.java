@@ -43,7 +43,7 @@ record RestorePlan(VmLauncher.Restorable snap, VmConfig vm, Set<String> notOpene
             }
             snap.hostFiles().stream().filter(f -> f.resource().equals(r)).findFirst().ifPresent(f -> {
                 line.append(" [").append(f.status()).append(']');
-                f.problem().ifPresent(p -> line.append(": ").append(p));
+                f.detail().ifPresent(d -> line.append(": ").append(d));
             });
             out.println(line);
         }

@@ -41,12 +41,16 @@ public record HostFiles(List<Entry> entries) {
      */
     public record Identity(String realPath, long dev, long ino, long rdev, boolean deviceNode, long size,
                            long mtimeMillis) {
-        /** Whether {@code other} is the same file (a device node: the same device). */
+        /**
+         * Whether {@code other} is the same file: the same inode (a device node: the same
+         * device). Not the device number of the file system: it can change when the file
+         * system is mounted again (btrfs, LVM, NFS), and the real paths are compared as well.
+         */
         public boolean sameFile(Identity other) {
             if (deviceNode || other.deviceNode) {
                 return deviceNode == other.deviceNode && rdev == other.rdev;
             }
-            return dev == other.dev && ino == other.ino;
+            return ino == other.ino;
         }
 
         /** {@code inode 1234} or {@code device 1:9}, for messages. */

@@ -25,10 +25,14 @@ public final class HostFileCheck {
      *
      * @param resource the resource as the config names it now
      * @param status   a short word for the listing: {@code same}, {@code changed}, {@code missing}, ...
-     * @param problem  for a change: {@code key (owner): recorded X, now Y: why}; empty otherwise
+     * @param detail   for a change: {@code recorded X, now Y: why}; empty otherwise
      * @param refuses  whether restore refuses this change unless told to go on
      */
-    public record Finding(HostResource resource, String status, Optional<String> problem, boolean refuses) {
+    public record Finding(HostResource resource, String status, Optional<String> detail, boolean refuses) {
+        /** The change in one line: {@code key (owner): recorded X, now Y: why}. */
+        public Optional<String> problem() {
+            return detail.map(d -> resource.key() + " (" + resource.owner() + "): " + d);
+        }
     }
 
     /** One finding per resource that is a path; names (taps, PCI addresses) get none. */
@@ -50,9 +54,8 @@ public final class HostFileCheck {
         }
         HostFiles.Entry e = entry.get();
         boolean enforced = r.kind().use() != HostResource.Use.NOT_OPENED;
-        String head = r.key() + " (" + r.owner() + "): ";
         if (!e.path().equals(r.value())) {
-            return changed(r, head + "recorded " + e.path() + ", now " + r.value()
+            return changed(r, "recorded " + e.path() + ", now " + r.value()
                     + ": the path resolves elsewhere (a relative path read from another directory?)", enforced);
         }
         if (r.kind().use() == HostResource.Use.OUTPUT) {
@@ -63,19 +66,19 @@ public final class HostFileCheck {
         }
         HostFiles.Identity now = current.get();
         if (e.identity().isEmpty()) {
-            return changed(r, head + "recorded " + e.path() + " (no such file), now " + now.describe() + " at "
+            return changed(r, "recorded " + e.path() + " (no such file), now " + now.describe() + " at "
                     + now.realPath() + ": a file appeared since the snapshot", enforced);
         }
         HostFiles.Identity then = e.identity().get();
         if (!then.realPath().equals(now.realPath())) {
-            return changed(r, head + "recorded " + e.path() + " -> " + then.realPath() + ", now -> " + now.realPath()
+            return changed(r, "recorded " + e.path() + " -> " + then.realPath() + ", now -> " + now.realPath()
                     + ": the path leads to another file", enforced);
         }
         if (!then.sameFile(now)) {
-            return changed(r, head + "recorded " + then.realPath() + " (" + then.describe() + "), now "
+            return changed(r, "recorded " + then.realPath() + " (" + then.describe() + "), now "
                     + now.realPath() + " (" + now.describe() + "): the file was replaced", enforced);
         }
-        if (then.size() != now.size() || then.mtimeMillis() != now.mtimeMillis()) {
+        if (!now.deviceNode() && (then.size() != now.size() || then.mtimeMillis() != now.mtimeMillis())) {
             return ok(r, "same file, modified since the snapshot");
         }
         return ok(r, "same file");

@@ -128,7 +128,7 @@ class RestoreCommandTest {
             assertThat(r.err().strip()).isEqualTo("jvmm: cannot restore: snapshot " + snap + ": " + problem);
         }
         assertThat(jvmm("restore", "--dry-run", snap.toString()).out())
-                .contains("disk image " + vmDir.resolve("disk.img") + ", read-only [CHANGED]: device[1].path")
+                .contains("disk image " + vmDir.resolve("disk.img") + ", read-only [CHANGED]: recorded ")
                 .doesNotContain("restore would proceed");
     }
 
@@ -196,6 +196,14 @@ class RestoreCommandTest {
         JvmmCommandTest.Result r = jvmm("restore", "--dry-run", snap.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
         assertThat(r.out()).contains("[same file, modified since the snapshot]");
+    }
+
+    @Test
+    void theSameFileSeenUnderAnotherFileSystemDeviceNumberIsTheSameFile() {
+        HostFiles.Identity then = new HostFiles.Identity("/vm/disk.img", 2049, 77, 0, false, 4096, 1);
+        // A file system mounted again (after a reboot, say) can get another st_dev.
+        assertThat(then.sameFile(new HostFiles.Identity("/vm/disk.img", 48, 77, 0, false, 4096, 1))).isTrue();
+        assertThat(then.sameFile(new HostFiles.Identity("/vm/disk.img", 2049, 78, 0, false, 4096, 1))).isFalse();
     }
 
     @Test
