@@ -18,7 +18,7 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** This host cannot run VMs: no /dev/kvm, no permission to open it, or a PVM host. */
     public static final int HOST_UNSUPPORTED = 3;
-    /** restore: the snapshot is unreadable, corrupted, truncated, or no longer matches its config. */
+    /** restore: the snapshot is unreadable, corrupted, truncated, incomplete, or no longer matches its config or host files. */
     public static final int BAD_SNAPSHOT = 4;
     /**
      * run/restore: a vCPU triple-faulted (KVM_EXIT_SHUTDOWN). Real hardware would reset, but a
@@ -36,8 +36,9 @@ public final class ExitCodes {
         m.put(" " + VM_ERROR, "The VM failed while starting or running.");
         m.put(" " + USAGE, "Bad command line, invalid config file, or unusable plugins.");
         m.put(" " + HOST_UNSUPPORTED, "This host cannot run VMs (no /dev/kvm, no permission, PVM host).");
-        m.put(" " + BAD_SNAPSHOT, "restore: the snapshot is corrupted, truncated, of an unknown version, or no longer "
-                + "matches its config (missing kernel/disk, other memory size); nothing ran.");
+        m.put(" " + BAD_SNAPSHOT, "restore: the snapshot is corrupted, truncated, incomplete, of an unknown version, "
+                + "or no longer matches its config (missing kernel/disk, other memory size, a host file that is not "
+                + "the one the snapshot recorded); nothing ran.");
         m.put(" " + GUEST_TRIPLE_FAULT, "run, restore: the guest triple-faulted (crashed); its vCPU registers are "
                 + "printed.");
         return m;

@@ -8,9 +8,12 @@ import io.jvmm.plugin.PluginRegistry;
 import io.jvmm.vm.SerialConsole;
 import io.jvmm.vm.Vm;
 import io.jvmm.vm.VmExit;
+import io.jvmm.vm.HostFileCheck;
 import io.jvmm.vm.VmLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,10 +33,16 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "and continues the guest where it was. A bad snapshot is one error line and exit code 4; "
                     + "nothing runs.",
             "",
+            "The host files the config names must be the ones the snapshot recorded: a disk image or entropy "
+                    + "source must be the same file (same path, real path, device and inode), an output file or "
+                    + "socket the same path. A change is refused (exit code 4) unless --allow-changed-paths is "
+                    + "given. --dry-run shows all of it without opening anything.",
+            "",
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  jvmm restore snap",
+            "  jvmm restore --dry-run snap",
             "  jvmm restore --serial-file after.log --control /tmp/vm.ctl snap",
         })
 final class RestoreCommand implements Callable<Integer> {
@@ -57,13 +66,44 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--serial-file", paramLabel = "FILE", description = "Write the serial console to FILE (truncated).")
     private Path serialFile;
 
+    @Option(names = "--dry-run",
+            description = "Check the snapshot and list what restore would open on the host (kernel, initramfs, disk "
+                    + "images, taps, VFIO devices, console files and sockets, memory), with how each file compares "
+                    + "with the snapshot's record; open nothing and start nothing (no /dev/kvm needed). Exit code 0 "
+                    + "if restore would proceed.")
+    private boolean dryRun;
+
+    @Option(names = "--allow-changed-paths",
+            description = "Restore even if a disk image or other file the snapshot's config names is no longer the "
+                    + "file the snapshot recorded (another path, a symlink pointed elsewhere, a replaced file); "
+                    + "each such file is named in a warning.")
+    private boolean allowChangedPaths;
+
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
-        VmLauncher.Restorable snap = VmLauncher.check(dir, LifecycleOptions.progressPrinter(err));
+        VmLauncher.Restorable snap = VmLauncher.inspect(dir, LifecycleOptions.progressPrinter(err));
         VmConfig vm = snap.config().withSerial(serial(snap.config().serial()));
+        // The serial file named on the command line replaces the snapshot's: that one is not opened.
+        Set<String> notOpened = vm.serial().equals(snap.config().serial()) ? Set.of() : Set.of("serial.path");
+        List<HostFileCheck.Finding> changed = snap.changedHostFiles(notOpened);
         PluginRegistry plugins = common.loadPlugins();
+        if (dryRun) {
+            new RestorePlan(snap, vm, notOpened).print(spec.commandLine().getOut());
+        }
         DeviceCheck.checkTypes(vm, plugins);
+        if (allowChangedPaths) {
+            for (HostFileCheck.Finding f : changed) {
+                LifecycleOptions.say(err, "warning: restoring although " + f.problem().orElseThrow()
+                        + " (--allow-changed-paths)");
+            }
+        } else {
+            VmLauncher.refuseChanged(snap, changed);
+        }
+        if (dryRun) {
+            spec.commandLine().getOut().println("restore would proceed; nothing was opened (--dry-run)");
+            return ExitCodes.OK;
+        }
         VmExit exit;
         try (SerialConsole console = open(vm.serial())) {
             exit = VmLauncher.restore(snap, vm, plugins, console,

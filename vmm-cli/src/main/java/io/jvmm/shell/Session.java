@@ -106,10 +106,10 @@ final class Session implements AutoCloseable {
         return start(console, onStart -> new VmLauncher(vm, p, console).run(onStart));
     }
 
-    /** Checks the snapshot in {@code dir} completely, then runs the VM from it. */
-    Running restore(Path dir, SnapshotProgress progress) throws Exception {
+    /** Checks the snapshot in {@code dir} completely, then runs the VM from it ({@link VmLauncher#check}). */
+    Running restore(Path dir, SnapshotProgress progress, boolean allowChangedPaths) throws Exception {
         requireNone();
-        VmLauncher.Restorable snap = VmLauncher.check(dir, progress);
+        VmLauncher.Restorable snap = VmLauncher.check(dir, progress, allowChangedPaths);
         PluginRegistry p = plugins();
         DeviceCheck.checkTypes(snap.config(), p);
         ShellConsole console = new ShellConsole();

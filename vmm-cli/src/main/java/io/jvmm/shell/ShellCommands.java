@@ -140,9 +140,13 @@ final class ShellCommands implements Runnable {
         @Parameters(paramLabel = "DIR", description = "The snapshot directory.")
         Path dir;
 
+        @Option(names = "--allow-changed-paths",
+                description = "Restore even if a file the snapshot's config names is no longer the file it recorded.")
+        boolean allowChangedPaths;
+
         @Override
         public Integer call() throws Exception {
-            Session.Running r = session().restore(dir, shell().progress());
+            Session.Running r = session().restore(dir, shell().progress(), allowChangedPaths);
             out().println("jvmm: restored " + r.control().info().name() + " from " + dir + "; it is "
                     + r.control().state().name().toLowerCase());
             return 0;

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +29,18 @@ public final class MemoryImage {
     private MemoryImage() {
     }
 
-    /** Writes {@code regions} (paused guest RAM) to {@code dir}/memory.bin and returns its index. */
+    /**
+     * Writes {@code regions} (paused guest RAM) to a new {@code dir}/memory.bin (mode 0600,
+     * fsynced) and returns its index; {@code dir} is a {@link SnapshotDirWriter}'s.
+     */
     public static MemoryIndex write(List<RamRegion> regions, Path dir, SnapshotProgress progress) throws IOException {
         long total = regions.stream().mapToLong(RamRegion::size).sum();
-        Path tmp = dir.resolve(FILE + ".tmp");
-        Files.deleteIfExists(tmp);
         List<MemoryIndex.Region> index = new ArrayList<>();
         List<MemoryIndex.Extent> extents = new ArrayList<>();
         CRC32C crc = new CRC32C();
-        try (RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw")) {
+        Path file = dir.resolve(FILE);
+        SnapshotDirWriter.createPrivate(file).close();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(total);
             FileChannel ch = raf.getChannel();
             long fileOffset = 0;
@@ -68,9 +69,9 @@ public final class MemoryImage {
                 }
                 fileOffset += r.size();
             }
-            ch.force(false);
+            // Metadata too: the file's size is part of what restore checks.
+            ch.force(true);
         }
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new MemoryIndex(FILE, index, extents, (int) crc.getValue());
     }
 

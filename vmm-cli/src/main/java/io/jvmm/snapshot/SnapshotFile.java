@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +24,7 @@ import java.util.zip.CRC32C;
  *          | payload | u32 CRC32C of everything from the tag to the end of the payload
  * tags:    CONF (config), VMST (VM state), VCPU (one per vCPU, id "vcpuN"),
  *          DEVS (one per device, id = device id, version = the device's own), MEMI (memory index),
+ *          HOST (the host files the config names and their identities; optional),
  *          END! (payload: u32 number of records before it; a file that stops earlier is truncated)
  * </pre>
  * All integers are big-endian. Everything read is untrusted: any mismatch is a
@@ -40,6 +40,7 @@ public final class SnapshotFile {
     static final int TAG_VCPU = tag("VCPU");
     static final int TAG_DEVICE = tag("DEVS");
     static final int TAG_MEMORY = tag("MEMI");
+    static final int TAG_HOST_FILES = tag("HOST");
     static final int TAG_END = tag("END!");
     private static final int MAX_STATE_FILE = 64 << 20;
     private static final int MAX_RECORD = 16 << 20;
@@ -73,6 +74,9 @@ public final class SnapshotFile {
             records.add(record(TAG_DEVICE, d.id(), d.version(), d.payload()));
         }
         records.add(record(TAG_MEMORY, "memory", MemoryIndex.VERSION, snapshot.memory().encode()));
+        if (!snapshot.hostFiles().entries().isEmpty()) {
+            records.add(record(TAG_HOST_FILES, "host-files", HostFiles.VERSION, snapshot.hostFiles().encode()));
+        }
         int count = records.size() - 1;
         records.add(record(TAG_END, "end", 1, ByteBuffer.allocate(4).putInt(count).array()));
         int total = records.stream().mapToInt(r -> r.length).sum();
@@ -98,18 +102,15 @@ public final class SnapshotFile {
         return (int) c.getValue();
     }
 
-    /** Writes the state file and a readable copy of the config into {@code dir} (atomically each). */
+    /**
+     * Writes the state file and a readable copy of the config into {@code dir}, a
+     * {@link SnapshotDirWriter}'s directory (new files, mode 0600, fsynced).
+     */
     public static void write(Path dir, Snapshot snapshot) throws IOException {
-        writeAtomically(dir.resolve(STATE_FILE), encode(snapshot));
-        writeAtomically(dir.resolve(CONFIG_COPY), ("# copy of " + snapshot.config().sourcePath()
+        SnapshotDirWriter.writePrivate(dir.resolve(STATE_FILE), encode(snapshot));
+        SnapshotDirWriter.writePrivate(dir.resolve(CONFIG_COPY), ("# copy of " + snapshot.config().sourcePath()
                 + " (for reading; restore uses the copy inside " + STATE_FILE + ")\n" + snapshot.config().toml())
                 .getBytes(StandardCharsets.UTF_8));
-    }
-
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Reads and checks {@code dir}/state.bin. */
@@ -158,6 +159,7 @@ public final class SnapshotFile {
         SnapshotConfig config = null;
         VmState vm = null;
         MemoryIndex memory = null;
+        HostFiles hostFiles = HostFiles.NONE;
         List<VcpuState> vcpus = new ArrayList<>();
         List<ComponentState> devices = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -217,6 +219,8 @@ public final class SnapshotFile {
                 devices.add(new ComponentState(id, recVersion, payload));
             } else if (tag == TAG_MEMORY) {
                 memory = MemoryIndex.decode(what, recVersion, payload);
+            } else if (tag == TAG_HOST_FILES) {
+                hostFiles = HostFiles.decode(what, recVersion, payload);
             } else {
                 throw new SnapshotException(what + ": unknown record type (written by a newer jvmm?)");
             }
@@ -237,7 +241,7 @@ public final class SnapshotFile {
             throw new SnapshotException(name + ": memory index covers " + memory.fileSize() + " bytes, the config has "
                     + config.memoryBytes());
         }
-        return new Snapshot(config, vm, vcpus, devices, memory);
+        return new Snapshot(config, vm, vcpus, devices, memory, hostFiles);
     }
 
     private static SnapshotException truncated(String name) {

@@ -1,5 +1,6 @@
 package io.jvmm.vm;
 
+import io.jvmm.config.ConfigException;
 import io.jvmm.devices.legacy.AcpiPmDevice;
 import io.jvmm.kvm.Kvm;
 import io.jvmm.kvm.KvmException;
@@ -11,6 +12,8 @@ import io.jvmm.snapshot.MemoryIndex;
 import io.jvmm.snapshot.Snapshot;
 import io.jvmm.snapshot.SnapshotConfig;
 import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.snapshot.HostFiles;
+import io.jvmm.snapshot.SnapshotDirWriter;
 import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.SnapshotProgress;
 import io.jvmm.snapshot.VcpuState;
@@ -26,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,15 +220,33 @@ public final class Vm implements AutoCloseable, VmControl {
                 }
                 deviceStates.add(cs);
             }
-            Files.createDirectories(dir);
-            MemoryIndex memory = MemoryImage.write(ramRegions, dir, progress);
-            SnapshotFile.write(dir, new Snapshot(snapshotConfig, vmState, vcpuStates, deviceStates, memory));
+            MemoryIndex memory;
+            try (SnapshotDirWriter writer = SnapshotDirWriter.begin(dir)) {
+                memory = MemoryImage.write(ramRegions, writer.dir(), progress);
+                SnapshotFile.write(writer.dir(), new Snapshot(snapshotConfig, vmState, vcpuStates, deviceStates, memory,
+                        hostFiles()));
+                writer.commit();
+            }
             log.info("snapshot of {} written to {} in {} ms ({} MiB of data for {} MiB of RAM)", name, dir,
                     (System.nanoTime() - start) / 1_000_000, memory.dataBytes() >> 20, memory.fileSize() >> 20);
         } catch (KvmException e) {
             throw new VmException("snapshot: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new SnapshotException("cannot write the snapshot to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The host files the snapshot's config names, as they are now, for restore to compare
+     * with; none if the config no longer loads (restore then refuses it anyway).
+     */
+    private HostFiles hostFiles() {
+        try {
+            return HostFileCheck.record(snapshotConfig);
+        } catch (ConfigException | RuntimeException e) {
+            log.warn("snapshot of {}: its host files are not recorded ({}); restore will not compare them", name,
+                    e.getMessage());
+            return HostFiles.NONE;
         }
     }
 

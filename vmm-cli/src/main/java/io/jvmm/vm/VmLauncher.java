@@ -16,16 +16,19 @@ import io.jvmm.snapshot.MemoryImage;
 import io.jvmm.snapshot.Snapshot;
 import io.jvmm.snapshot.SnapshotConfig;
 import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.snapshot.SnapshotDirWriter;
 import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.SnapshotProgress;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Checks the host, builds the VM from its config and runs it to the end. */
 public final class VmLauncher {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VmLauncher.class);
     private final VmConfig config;
     private final PluginRegistry plugins;
     private final SerialConsole console;
@@ -54,7 +57,9 @@ public final class VmLauncher {
         } catch (ConfigException e) {
             toml = "";
         }
-        SnapshotConfig recorded = new SnapshotConfig(String.valueOf(config.source()), toml, config.vm().memoryBytes(),
+        // Absolute, so that the relative paths in the config resolve the same way at restore,
+        // whatever the directory jvmm restore runs in.
+        SnapshotConfig recorded = new SnapshotConfig(config.source().toAbsolutePath().normalize().toString(), toml, config.vm().memoryBytes(),
                 config.vm().vcpus());
         // The image is checked before the host, so "not a kernel" is reported on any machine.
         KernelLoader kernelImage;
@@ -81,9 +86,45 @@ public final class VmLauncher {
     /**
      * Reads and checks the snapshot in {@code dir} and the config it was taken with (every
      * check before anything touches KVM): the state file's checksums and versions, the memory
-     * file, and that the files the config names still exist.
+     * file, that the files the config names still exist, and that they are the files the
+     * snapshot recorded (see {@link HostFileCheck}); a changed one is refused.
      */
     public static Restorable check(Path dir, SnapshotProgress progress) throws SnapshotException {
+        return check(dir, progress, false);
+    }
+
+    /** Like {@link #check(Path, SnapshotProgress)}; with {@code allowChangedPaths} a changed host file is not refused. */
+    public static Restorable check(Path dir, SnapshotProgress progress, boolean allowChangedPaths)
+            throws SnapshotException {
+        Restorable snap = inspect(dir, progress);
+        List<HostFileCheck.Finding> changed = snap.changedHostFiles(java.util.Set.of());
+        if (!allowChangedPaths) {
+            refuseChanged(snap, changed);
+        }
+        for (HostFileCheck.Finding f : changed) {
+            LOG.warn("restoring although {} (allowed)", f.problem().orElseThrow());
+        }
+        return snap;
+    }
+
+    /** Throws naming the first of {@code changed} (host files restore would refuse), if any. */
+    public static void refuseChanged(Restorable snap, List<HostFileCheck.Finding> changed) throws SnapshotException {
+        if (!changed.isEmpty()) {
+            throw new SnapshotException("snapshot " + snap.dir() + ": " + changed.get(0).problem().orElseThrow()
+                    + (changed.size() > 1 ? " (and " + (changed.size() - 1) + " more: jvmm restore --dry-run lists them)"
+                    : "") + "; nothing was started (--allow-changed-paths restores anyway)");
+        }
+    }
+
+    /**
+     * Every check of {@link #check} but the refusal of changed host files: the findings are in
+     * the result, for {@code jvmm restore --dry-run} to show.
+     */
+    public static Restorable inspect(Path dir, SnapshotProgress progress) throws SnapshotException {
+        if (Files.isRegularFile(dir.resolve(SnapshotFile.STATE_FILE)) && !SnapshotDirWriter.isComplete(dir)) {
+            throw new SnapshotException("snapshot " + dir + " is incomplete (no '" + SnapshotDirWriter.COMPLETE_FILE
+                    + "' marker): it was written or copied only partly; nothing was started");
+        }
         Snapshot snapshot = SnapshotFile.read(dir);
         SnapshotConfig saved = snapshot.config();
         VmConfig config;
@@ -103,8 +144,10 @@ public final class VmLauncher {
         if (config.boot().initramfs().isPresent()) {
             requireFile(dir, "initramfs", config.boot().initramfs().get());
         }
+        List<HostResource> resources = HostResource.of(config);
+        List<HostFileCheck.Finding> findings = HostFileCheck.check(snapshot.hostFiles(), resources);
         MemoryImage.verify(dir, snapshot.memory(), progress);
-        return new Restorable(dir, snapshot, config);
+        return new Restorable(dir, snapshot, config, resources, findings);
     }
 
     private static void requireFile(Path dir, String what, Path file) throws SnapshotException {
@@ -114,8 +157,24 @@ public final class VmLauncher {
         }
     }
 
-    /** A checked snapshot, ready to be restored with {@link #restore}. */
-    public record Restorable(Path dir, Snapshot snapshot, VmConfig config) {
+    /**
+     * A checked snapshot, ready to be restored with {@link #restore}.
+     *
+     * @param resources what its config names on the host
+     * @param hostFiles how the files among them compare with the snapshot's record
+     */
+    public record Restorable(Path dir, Snapshot snapshot, VmConfig config, List<HostResource> resources,
+                             List<HostFileCheck.Finding> hostFiles) {
+        public Restorable {
+            resources = List.copyOf(resources);
+            hostFiles = List.copyOf(hostFiles);
+        }
+
+        /** The changes restore refuses, but for keys restore will not open (overridden on the command line). */
+        public List<HostFileCheck.Finding> changedHostFiles(java.util.Set<String> notOpened) {
+            return HostFileCheck.refused(hostFiles).stream()
+                    .filter(f -> !notOpened.contains(f.resource().key())).toList();
+        }
     }
 
     /** Rebuilds the VM from a checked snapshot (serial from {@code config}) and runs it. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,7 @@ class SnapshotNestedIT {
                 echo "resumed_after=$(count "$D/serial.log")" >> "$D/pause.txt"
                 ctl "$C/ctl" "snapshot-exit $D/snap"
                 wait $PID; echo $? > "$D/run.exit"; PID=
+                bin/jvmm restore --dry-run "$D/snap" > "$D/dryrun.out" 2>&1; echo $? > "$D/dryrun.exit"
                 cp -r "$D/snap" "$D/snap-corrupt"
                 printf 'X' | dd of="$D/snap-corrupt/state.bin" bs=1 seek=300 conv=notrunc 2>/dev/null
                 cp -r "$D/snap" "$D/snap-truncated"
@@ -155,6 +157,25 @@ class SnapshotNestedIT {
         assertThat(read("run.exit").strip()).as(describe()).isEqualTo("0");
         assertThat(read("run.out")).as(describe()).contains("snapshot written to");
         assertThat(dir.resolve("snap/state.bin")).exists();
+        // Private from their creation: the directory 0700, each file 0600.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("snap"))))
+                .isEqualTo("rwx------");
+        try (var files = Files.list(dir.resolve("snap"))) {
+            for (Path f : files.toList()) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+                        .isEqualTo("rw-------");
+            }
+        }
+    }
+
+    @Test
+    void dryRunOfTheRealSnapshotListsWhatRestoreWouldOpenAndExitsZero() throws IOException {
+        String out = read("dryrun.out");
+        assertThat(read("dryrun.exit").strip()).as(out + describe()).isEqualTo("0");
+        assertThat(out).as(out).contains("memory:     256 MiB", "; 2 vCPUs",
+                "boot.kernel (boot): kernel " + dir.resolve("vmlinuz") + " (not read: guest memory holds it) [same file]",
+                "serial.path (serial): serial output file " + dir.resolve("serial.log") + " (truncated) [same path]",
+                "restore would proceed; nothing was opened (--dry-run)");
     }
 
     @Test

@@ -17,8 +17,11 @@ class HostileSnapshotConfigTest {
 
     private Throwable check(String sourcePath, String toml) throws Exception {
         Snapshot sample = SnapshotFileTest.sample();
-        SnapshotFile.write(dir, new Snapshot(new SnapshotConfig(sourcePath, toml, 0x200000, 2), sample.vm(),
-                sample.vcpus(), sample.devices(), sample.memory()));
+        try (SnapshotDirWriter w = SnapshotDirWriter.begin(dir)) {
+            SnapshotFile.write(w.dir(), new Snapshot(new SnapshotConfig(sourcePath, toml, 0x200000, 2), sample.vm(),
+                    sample.vcpus(), sample.devices(), sample.memory()));
+            w.commit();
+        }
         return catchThrowable(() -> VmLauncher.check(dir, (phase, done, total) -> { }));
     }
 

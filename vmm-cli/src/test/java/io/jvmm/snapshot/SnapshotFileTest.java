@@ -82,6 +82,25 @@ class SnapshotFileTest {
     }
 
     @Test
+    void recordedHostFilesRoundTripAndAreOptional() throws SnapshotException {
+        Snapshot s = sample();
+        HostFiles files = new HostFiles(List.of(
+                new HostFiles.Entry("device[1].path", "/vm/disk.img",
+                        java.util.Optional.of(new HostFiles.Identity("/data/disk.img", 2049, 1234, 0, false, 1 << 20, 99))),
+                new HostFiles.Entry("serial.path", "/vm/serial.log", java.util.Optional.empty())));
+        Snapshot with = new Snapshot(s.config(), s.vm(), s.vcpus(), s.devices(), s.memory(), files);
+        assertThat(SnapshotFile.decode("t", SnapshotFile.encode(with)).hostFiles()).isEqualTo(files);
+        assertThat(SnapshotFile.decode("t", SnapshotFile.encode(s)).hostFiles()).isEqualTo(HostFiles.NONE);
+    }
+
+    @Test
+    void aHostFilesRecordClaimingMillionsOfEntriesIsRejected() {
+        byte[] payload = ByteBuffer.allocate(4).putInt(5_000_000).array();
+        assertThatThrownBy(() -> HostFiles.decode("host-files", 1, payload)).isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("5000000 host files");
+    }
+
+    @Test
     void everySingleByteChangeIsRejectedWithASnapshotException() {
         byte[] good = SnapshotFile.encode(sample());
         for (int i = 0; i < good.length; i += 7) {
