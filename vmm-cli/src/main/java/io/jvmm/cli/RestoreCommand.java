@@ -55,6 +55,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     private LifecycleOptions lifecycle;
 
+    @Mixin
+    private SeccompOption seccomp;
+
     @Parameters(index = "0", paramLabel = "DIR", description = "The snapshot directory.")
     private Path dir;
 
@@ -104,6 +107,7 @@ final class RestoreCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("restore would proceed; nothing was opened (--dry-run)");
             return ExitCodes.OK;
         }
+        seccomp.apply();
         VmExit exit;
         try (SerialConsole console = open(vm.serial())) {
             exit = VmLauncher.restore(snap, vm, plugins, console,

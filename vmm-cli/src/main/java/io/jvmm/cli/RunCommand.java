@@ -63,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private LifecycleOptions lifecycle;
 
+    @Mixin
+    private SeccompOption seccomp;
+
     @Option(names = "--cmdline-append", paramLabel = "TEXT",
             description = "Append TEXT to the kernel command line from [boot] cmdline.")
     private String cmdlineAppend;
@@ -75,6 +78,7 @@ final class RunCommand implements Callable<Integer> {
         StartupTimeline.mark("config read");
         PluginRegistry plugins = common.loadPlugins();
         DeviceCheck.checkTypes(vm, plugins);
+        seccomp.apply();
         StartupTimeline.mark("plugins loaded");
         VmExit exit;
         try (SerialConsole console = openConsole(vm.serial())) {

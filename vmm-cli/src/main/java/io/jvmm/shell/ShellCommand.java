@@ -47,6 +47,9 @@ public final class ShellCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
+    @Mixin
+    private io.jvmm.cli.SeccompOption seccomp;
+
     @Option(names = {"-c", "--command"}, paramLabel = "COMMANDS",
             description = "Run COMMANDS (separated by ';' or newlines) without a prompt, then leave.")
     private String script;
@@ -56,6 +59,7 @@ public final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        seccomp.apply(); // for every VM this shell boots or restores
         boolean interactive = script == null && System.console() != null;
         if (!interactive) {
             PrintWriter out = spec.commandLine().getOut();

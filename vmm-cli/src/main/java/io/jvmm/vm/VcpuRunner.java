@@ -3,6 +3,8 @@ package io.jvmm.vm;
 import io.jvmm.bus.Bus;
 import io.jvmm.kvm.KvmException;
 import io.jvmm.kvm.VcpuExit;
+import io.jvmm.seccomp.SeccompPolicy;
+import io.jvmm.seccomp.ThreadKind;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +147,7 @@ final class VcpuRunner implements Runnable {
     public void run() {
         try {
             vcpu.attachCurrentThread();
+            SeccompPolicy.installOnThisThread(ThreadKind.VCPU);
             StartupTimeline.firstKvmRun();
             while (!stopping) {
                 if (pauseRequested) {

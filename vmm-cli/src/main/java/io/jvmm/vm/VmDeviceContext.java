@@ -1,5 +1,7 @@
 package io.jvmm.vm;
 
+import io.jvmm.seccomp.SeccompPolicy;
+import io.jvmm.seccomp.ThreadKind;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.GuestMemory;
 import io.jvmm.spi.GuestMemoryMapper;
@@ -33,7 +35,11 @@ record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion>
      */
     @Override
     public Thread startWorker(String name, Runnable body) {
-        Thread t = new Thread(body, deviceId + "-" + name);
+        Thread t = new Thread(() -> {
+            // Before the worker touches the guest or its host file, tap or socket.
+            SeccompPolicy.installOnThisThread(ThreadKind.DEVICE_WORKER);
+            body.run();
+        }, deviceId + "-" + name);
         t.setDaemon(true);
         t.setUncaughtExceptionHandler((thread, e) -> {
             // The VM ends first: reporting needs little heap, a stack trace in the log much more.
