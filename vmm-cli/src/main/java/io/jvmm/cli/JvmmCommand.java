@@ -38,7 +38,7 @@ public final class JvmmCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     public static void main(String[] args) {
-        io.jvmm.vm.StartupTimeline.mark("main");
+        io.jvmm.vm.StartupTimeline.mark("main"); // makes no logger: --log-level is applied next
         LogLevel.applyFromArgs(Arrays.asList(args));
         System.exit(commandLine().execute(args));
     }

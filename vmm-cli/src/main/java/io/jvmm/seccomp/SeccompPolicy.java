@@ -62,7 +62,7 @@ public final class SeccompPolicy {
         }
         String thread = Thread.currentThread().getName();
         try {
-            SeccompLibC.installFilter(BpfProgram.of(kind.allowed(), m));
+            SeccompLibC.installFilter(BpfProgram.of(kind.allowed(), true, m));
         } catch (LastErrorException e) {
             throw new IllegalStateException("seccomp: cannot install the " + kind.label() + " filter on thread "
                     + thread + ": " + e.getMessage(), e);

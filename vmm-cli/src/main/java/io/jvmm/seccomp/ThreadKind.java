@@ -7,8 +7,11 @@ import java.util.TreeSet;
 
 /**
  * The kinds of thread jvmm filters, each with the system calls it may make. The lists were
- * found by running every nested-host scenario in log mode and reading the kernel's audit
- * records (type=1326), then kept to what the thread's job explains.
+ * found by running nested-host scenarios in log mode and reading the kernel's audit records
+ * (type=1326), then kept to what the thread's job explains. Besides its list every filtered
+ * thread may open files read-only (openat without a flag that writes, creates or truncates):
+ * HotSpot reads the cgroup CPU limits when Java code asks how many processors there are, and
+ * the JDK loads some data lazily; seen on the first vCPU in the nested host.
  */
 public enum ThreadKind {
     /**

@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * since the step before.
  */
 public final class StartupTimeline {
-    private static final Logger log = LoggerFactory.getLogger(StartupTimeline.class);
-
     /** One step: what was done, and the {@link System#nanoTime} when it was. */
     record Mark(String what, long nanos) {
     }
@@ -46,6 +44,9 @@ public final class StartupTimeline {
     /** Called just before a vCPU's first KVM_RUN: the first call in the process logs the timeline. */
     static void firstKvmRun() {
         mark("first KVM_RUN");
+        // The logger is made here, not when the class loads: main marks before --log-level is
+        // applied, and slf4j-simple fixes its level when the first logger is made.
+        Logger log = LoggerFactory.getLogger(StartupTimeline.class);
         if (reported.compareAndSet(false, true) && log.isDebugEnabled()) {
             List<Mark> copy;
             synchronized (marks) {
@@ -64,8 +65,8 @@ public final class StartupTimeline {
         long previous = startNanos;
         List<String> parts = new ArrayList<>();
         for (Mark m : steps) {
-            parts.add(String.format(" %s %d (+%d)", m.what(), (m.nanos() - startNanos) / 1_000_000,
-                    (m.nanos() - previous) / 1_000_000));
+            // No String.format: it may load locale data, which a vCPU's seccomp filter would refuse.
+            parts.add(" " + m.what() + " " + (m.nanos() - startNanos) / 1_000_000 + " (+" + (m.nanos() - previous) / 1_000_000 + ")");
             previous = m.nanos();
         }
         return sb.append(String.join(",", parts)).toString();

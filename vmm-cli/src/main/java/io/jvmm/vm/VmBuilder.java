@@ -233,13 +233,14 @@ final class VmBuilder implements AutoCloseable {
         KvmIoEvents ioEvents = new KvmIoEvents(vmFd);
         KvmVfioGroups vfioGroups = new KvmVfioGroups(kvm, vmFd);
         FdMemoryMapper mapper = new FdMemoryMapper(slots);
+        ThreadStarter workerStarter = new ThreadStarter(); // made here, on a thread without a seccomp filter
         for (DeviceSection section : config.devices()) {
             DeviceFactory factory = plugins.factoryFor(section);
             TomlDeviceConfig deviceConfig = section.config();
             PciIntxLine intx = new PciIntxLine(vmFd);
             VmDeviceContext context = new VmDeviceContext(section.id(), guestRam, guestRam.regions(),
                     new KvmInterrupts(vmFd, router, intx, intx::irqFd), ioEvents, mapper, vfioGroups,
-                    restoreFrom != null, reason -> stopped.completeExceptionally(new VmException(reason)));
+                    restoreFrom != null, reason -> stopped.completeExceptionally(new VmException(reason)), workerStarter);
             Device device;
             try {
                 device = factory.create(deviceConfig, context);

@@ -19,10 +19,11 @@ import java.util.function.Consumer;
  *
  * @param workerDied ends the VM with the given message; called when a worker thread of this
  *                   device dies of an uncaught exception or error
+ * @param threads    starts the workers from a thread without a seccomp filter
  */
 record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion> ramRegions, Interrupts interrupts,
                        IoEventRegistry ioEvents, GuestMemoryMapper memoryMapper, KvmVfioGroups vfioGroups,
-                       boolean restoring, Consumer<String> workerDied)
+                       boolean restoring, Consumer<String> workerDied, ThreadStarter threads)
         implements DeviceContext {
     private static final Logger log = LoggerFactory.getLogger(VmDeviceContext.class);
 
@@ -46,7 +47,7 @@ record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion>
             workerDied.accept("device " + deviceId + ": worker thread " + thread.getName() + " died: " + e);
             log.error("device {}: worker {} died", deviceId, thread.getName(), e);
         });
-        t.start();
+        threads.start(t);
         return t;
     }
 

@@ -55,8 +55,10 @@ record GuestScenario(String name, Path dir, String config) {
     String driverLines(Path repo, int timeoutSeconds, String runOptions) {
         return """
                 cd '%1$s' && scripts/lib/l1-kvm-trace start
+                dmesg -C 2>/dev/null
                 scripts/lib/run-with-deadline %2$d -- bin/jvmm run %5$s '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1
                 echo $? > '%3$s/exit'
+                dmesg | grep -a 'type=1326' > '%3$s/seccomp-audit.txt' 2>/dev/null
                 case "$(cat '%3$s/exit')" in 5|124) scripts/lib/l1-kvm-trace save '%3$s/l1-kvm-trace.txt' ;; esac
                 echo "scenario %4$s: jvmm exit $(cat '%3$s/exit')"
                 """.formatted(repo, timeoutSeconds, dir, name, runOptions);
@@ -69,6 +71,12 @@ record GuestScenario(String name, Path dir, String config) {
 
     String jvmmOutput() throws IOException {
         Path f = dir.resolve("jvmm.out");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
+    /** L1's kernel log lines for system calls outside a seccomp list during this scenario's run. */
+    String seccompAudit() throws IOException {
+        Path f = dir.resolve("seccomp-audit.txt");
         return Files.exists(f) ? Files.readString(f) : "";
     }
 
@@ -95,6 +103,11 @@ record GuestScenario(String name, Path dir, String config) {
             // L1's view of the guest's last moments: the exit that ended it carries the guest RIP
             // and the event being delivered, which the vCPU registers jvmm can read no longer do.
             text += "\n--- L1's last KVM events (" + trace + ", tail) ---\n" + tail(Files.readString(trace), 3000);
+        }
+        String audit = seccompAudit();
+        if (!audit.isBlank()) {
+            // A system call outside a thread's seccomp list: refused (on) or allowed (log), logged by L1's kernel.
+            text += "\n--- seccomp records in L1's kernel log (type=1326) ---\n" + tail(audit, 3000);
         }
         return text;
     }

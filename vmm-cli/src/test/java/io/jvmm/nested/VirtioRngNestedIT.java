@@ -68,7 +68,10 @@ class VirtioRngNestedIT {
         pattern = scenario(work, "pattern", kernel, assets, 256 * 1024, "source = \"pattern.bin\"\n");
         Files.write(pattern.dir().resolve("pattern.bin"), constant);
 
-        String driver = "#!/bin/sh\n" + urandom.driverLines(repo, 300) + pattern.driverLines(repo, 300);
+        // urandom runs with the default seccomp filters (on) and shows their self-check at debug
+        // level; pattern runs in log mode, where the kernel logs what a list does not allow.
+        String driver = "#!/bin/sh\n" + urandom.driverLines(repo, 300, "--log-level debug")
+                + pattern.driverLines(repo, 300, "--seccomp=log");
         Path script = work.resolve("driver.sh");
         Files.writeString(script, driver);
         NestedHost.runInL1(work, 900, List.of("sh", script.toString()));
@@ -123,5 +126,42 @@ class VirtioRngNestedIT {
         assertThat(r.get("first_not_pattern")).as(pattern.describe()).isEqualTo("0");
         assertThat(r.get("second_bytes")).as(pattern.describe()).isEqualTo("65536");
         assertThat(r.get("second_not_pattern")).as(pattern.describe()).isEqualTo("0");
+    }
+
+    /** seccomp records of L1's kernel log: (comm, syscall number, action code). */
+    private static List<String[]> seccompRecords(GuestScenario s) throws IOException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("comm=\"([^\"]*)\".*? syscall=(\\d+) .*?code=(0x[0-9a-f]+)");
+        List<String[]> out = new java.util.ArrayList<>();
+        for (String line : s.seccompAudit().lines().toList()) {
+            java.util.regex.Matcher m = p.matcher(line);
+            if (m.find()) {
+                out.add(new String[] {m.group(1), m.group(2), m.group(3)});
+            }
+        }
+        return out;
+    }
+
+    /** With the default filters a boot reading /dev/hwrng works, and the only call they refused is the self-check. */
+    @Test
+    void theDefaultSeccompFiltersAreOnAndRefuseOnlyTheSelfCheck() throws IOException {
+        assertThat(urandom.exitCode()).as(urandom.describe()).isZero();
+        assertThat(urandom.jvmmOutput()).as(urandom.describe())
+                .contains("seccomp: on (vCPU threads may make")
+                .containsPattern("seccomp on on worker thread rng0-rng: \\d+ system calls allowed; forbidden getppid "
+                        + "refused \\(EPERM\\)")
+                .containsPattern("seccomp on on vcpu thread \\S+: \\d+ system calls allowed; forbidden getppid refused");
+        List<String[]> records = seccompRecords(urandom);
+        assertThat(records).as(urandom.describe()).isNotEmpty();
+        assertThat(records).as("every refusal is the self-check (110 = getppid), SECCOMP_RET_ERRNO (0x50000)\n"
+                        + urandom.describe())
+                .allSatisfy(r -> assertThat(r[1] + " " + r[2]).isEqualTo("110 0x50000"));
+    }
+
+    /** In log mode a call outside a device worker's list goes through and L1's kernel logs it, naming the thread. */
+    @Test
+    void logModeLetsAForbiddenCallFromADeviceWorkerThroughAndTheKernelLogsIt() throws IOException {
+        assertThat(pattern.exitCode()).as(pattern.describe()).isZero();
+        assertThat(seccompRecords(pattern)).as(pattern.describe())
+                .anySatisfy(r -> assertThat(r[0] + " " + r[1] + " " + r[2]).isEqualTo("rng0-rng 110 0x7ffc0000"));
     }
 }

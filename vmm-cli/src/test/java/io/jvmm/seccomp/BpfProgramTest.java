@@ -47,6 +47,22 @@ class BpfProgramTest {
     }
 
     @Test
+    void readOnlyOpensAreAllowedAndOpensThatWriteCreateOrTruncateAreNot() {
+        BpfProgram p = BpfProgram.of(Set.of(Syscalls.READ), true, SeccompMode.ON);
+        int refused = BpfProgram.SECCOMP_RET_ERRNO | BpfProgram.EPERM;
+        assertThat(p.evaluate(X86_64, Syscalls.OPENAT, 0)).isEqualTo(BpfProgram.SECCOMP_RET_ALLOW); // O_RDONLY
+        assertThat(p.evaluate(X86_64, Syscalls.OPENAT, 0x80000 | 0x800)).isEqualTo(BpfProgram.SECCOMP_RET_ALLOW);
+        for (int flag : new int[] {01, 02, 0100, 01000, 02000, 0100 | 01}) {
+            assertThat(p.evaluate(X86_64, Syscalls.OPENAT, flag)).as("flags 0" + Integer.toOctalString(flag))
+                    .isEqualTo(refused);
+        }
+        assertThat(p.evaluate(X86_64, Syscalls.READ, 01)).isEqualTo(BpfProgram.SECCOMP_RET_ALLOW);
+        assertThat(p.evaluate(X86_64, Syscalls.GETPPID, 0)).isEqualTo(refused);
+        assertThat(BpfProgram.of(Set.of(Syscalls.READ), false, SeccompMode.ON).evaluate(X86_64, Syscalls.OPENAT, 0))
+                .isEqualTo(refused);
+    }
+
+    @Test
     void offHasNoProgram() {
         assertThatThrownBy(() -> BpfProgram.of(Set.of(), SeccompMode.OFF)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -61,6 +61,17 @@ class SeccompFilterTest {
         assertThat(mkdir).isInstanceOf(FileSystemException.class).hasMessageContaining("Operation not permitted");
         assertThat(tmp.resolve("made-by-a-worker")).doesNotExist();
 
+        // Reading a file is allowed; writing one is not.
+        Files.writeString(tmp.resolve("existing"), "data");
+        AtomicReference<String> read = new AtomicReference<>();
+        Throwable write = onFilteredThread(ThreadKind.DEVICE_WORKER, () -> {
+            read.set(Files.readString(tmp.resolve("existing")));
+            Files.writeString(tmp.resolve("existing"), "overwritten");
+        });
+        assertThat(read.get()).isEqualTo("data");
+        assertThat(write).isInstanceOf(FileSystemException.class).hasMessageContaining("Operation not permitted");
+        assertThat(Files.readString(tmp.resolve("existing"))).isEqualTo("data");
+
         // This thread has no filter.
         Files.createDirectory(tmp.resolve("made-by-the-test"));
         assertThat(SeccompLibC.syscall(Syscalls.GETPPID)).isPositive();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,7 +20,7 @@ class VmDeviceContextTest {
     void aWorkerThatDiesEndsTheVmNamingItsThread(Throwable death) throws Exception {
         CompletableFuture<String> vmEnded = new CompletableFuture<>();
         VmDeviceContext context = new VmDeviceContext("con0", null, List.of(), null, null, null, null, false,
-                vmEnded::complete);
+                vmEnded::complete, new ThreadStarter());
 
         Thread t = context.startWorker("input", () -> {
             if (death instanceof Error e) {
@@ -32,5 +33,46 @@ class VmDeviceContextTest {
         assertThat(t.isAlive()).isFalse();
         assertThat(vmEnded.get(5, TimeUnit.SECONDS))
                 .isEqualTo("device con0: worker thread con0-input died: " + death);
+    }
+
+    /**
+     * A worker started on a vCPU thread (as activation does) gets the worker's filter only, not
+     * the vCPU's as well: it may open a socket, which a vCPU may not.
+     */
+    @Test
+    void aWorkerStartedOnAFilteredVcpuThreadHasOnlyTheWorkersFilter() throws Exception {
+        io.jvmm.seccomp.SeccompPolicy.configure(io.jvmm.seccomp.SeccompMode.ON);
+        try {
+            VmDeviceContext context = new VmDeviceContext("net0", null, List.of(), null, null, null, null, false,
+                    reason -> { }, new ThreadStarter());
+            // Initialise the JDK's socket classes here: a class whose initialiser fails under a filter stays failed.
+            assertThat(tryUnixSocket()).isEqualTo("opened");
+            CompletableFuture<String> socketFromVcpu = new CompletableFuture<>();
+            CompletableFuture<String> socketFromWorker = new CompletableFuture<>();
+            Thread vcpu = new Thread(() -> {
+                io.jvmm.seccomp.SeccompPolicy.installOnThisThread(io.jvmm.seccomp.ThreadKind.VCPU);
+                socketFromVcpu.complete(tryUnixSocket());
+                Thread worker = context.startWorker("rx", () -> socketFromWorker.complete(tryUnixSocket()));
+                try {
+                    worker.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vcpu0");
+            vcpu.start();
+            vcpu.join(20_000);
+            assertThat(socketFromVcpu.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("Operation not permitted");
+            assertThat(socketFromWorker.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("opened");
+        } finally {
+            io.jvmm.seccomp.SeccompPolicy.configure(io.jvmm.seccomp.SeccompMode.OFF);
+        }
+    }
+
+    private static String tryUnixSocket() {
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            return "opened";
+        } catch (Throwable e) {
+            return e.toString();
+        }
     }
 }
