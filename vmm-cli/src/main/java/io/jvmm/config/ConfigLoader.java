@@ -21,8 +21,13 @@ import java.util.regex.Pattern;
  * {@link ConfigException} listing every problem found, one line each.
  */
 public final class ConfigLoader {
-    /** No {@code \s*} in front: toml4j's message quotes the user's text, blanks and all, and that backtracks. */
-    private static final Pattern ON_LINE = Pattern.compile(" on line (\\d+)");
+    /**
+     * No {@code \s*} in front: toml4j's message quotes the user's text, blanks and all, and that
+     * backtracks. At most 9 digits and no digit after: toml4j runs its messages together, so
+     * "... on line 1" can be followed by the next message, which starts with a key such as
+     * "8000...": that run of digits is no line number (Integer.parseInt threw on it).
+     */
+    private static final Pattern ON_LINE = Pattern.compile(" on line (\\d{1,9})(?!\\d)");
     private static final Pattern NUMBER_INPUT = Pattern.compile("For input string: \"([0-9+-]+)\"");
 
     private ConfigLoader() {

@@ -76,7 +76,8 @@ public final class TestMemory implements GuestMemory {
 
     @Override
     public boolean isValid(long gpa, long length) {
-        return gpa >= 0 && length >= 0 && gpa + length <= ram.capacity();
+        // Not gpa + length: near 2^63 that wraps negative and a buffer far outside RAM would pass.
+        return gpa >= 0 && length >= 0 && gpa <= ram.capacity() - length;
     }
 
     @Override
