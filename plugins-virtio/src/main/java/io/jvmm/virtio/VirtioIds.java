@@ -6,6 +6,7 @@ public final class VirtioIds {
     public static final int BLOCK = 2;
     public static final int CONSOLE = 3;
     public static final int ENTROPY = 4;
+    public static final int VSOCK = 19;
 
     private VirtioIds() {
     }
