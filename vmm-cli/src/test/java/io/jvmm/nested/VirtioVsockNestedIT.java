@@ -37,8 +37,19 @@ class VirtioVsockNestedIT {
             vsock-tool wait 6999
             echo "RESULT done=1"
             """;
+    /** Connects to the host once a second, before and after the snapshot, and serves port 6000. */
+    private static final String LOOP_SCRIPT = """
+            vsock-tool serve 6000 1048576 &
+            i=0
+            while :; do
+              i=$((i+1))
+              if vsock-tool send 2 5002 65536 > /tmp/s 2>&1; then echo "VSOCK-ITER $i ok"; else echo "VSOCK-ITER $i fail $(cat /tmp/s)"; fi
+              sleep 1
+            done
+            """;
 
     private static GuestScenario s;
+    private static GuestScenario snap;
 
     @BeforeAll
     static void runInOneBoot() throws IOException, InterruptedException {
@@ -66,6 +77,16 @@ class VirtioVsockNestedIT {
                 cid = 3
                 socket = "vm.vsock"
                 """);
+        Path loopInitrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-vsock-loop.cpio.gz"), LOOP_SCRIPT);
+        snap = GuestScenario.create(work, "vsock-snapshot", assets.resolve("vmlinuz"), loopInitrd, "512M", 2,
+                "console=ttyS0 reboot=k panic=-1 quiet jvmm.mods=1");
+        Files.writeString(snap.dir().resolve("vm.toml"), snap.config() + """
+
+                [[device]]
+                type = "virtio-vsock"
+                cid = 3
+                socket = "%s"
+                """.formatted(snap.dir().resolve("vm.vsock")));
         String d = s.dir().toString();
         String driver = """
                 #!/bin/sh
@@ -88,7 +109,28 @@ class VirtioVsockNestedIT {
                 "$T" unix-fetch "$d/vm.vsock" 6999 0 > /dev/null 2>&1
                 wait $jpid; echo $? > "$d/exit"
                 echo "scenario vsock: jvmm exit $(cat "$d/exit")"
-                """.formatted(tool, d, repo, BIG);
+                # Snapshot and restore in a new process: the guest connects and serves again.
+                D='%5$s'
+                rm -rf "$D"/snap "$D"/*.log "$D"/*.out "$D"/*.exit "$D"/*.txt "$D"/vm.vsock*
+                C=$(mktemp -d /tmp/jvmm-ctl.XXXXXX)
+                ctl() { timeout 60 sh -c 'echo "$2" > "$1"' _ "$1" "$2" || echo "DRIVER control write timed out: $2"; }
+                waitlog() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
+                  ! kill -0 "$PID" 2>/dev/null && return 1; sleep 0.2; done; }
+                "$T" unix-sink "$D/vm.vsock_5002" 100000 > "$D/sink.txt" 2>&1 &
+                SINK=$!
+                bin/jvmm run --control "$C/ctl" "$D/vm.toml" > "$D/run.out" 2>&1 &
+                PID=$!
+                waitlog "$D/serial.log" 'VSOCK-ITER 3 ok' 1500 || echo "DRIVER no third connection before the snapshot"
+                ctl "$C/ctl" pause; waitlog "$D/run.out" 'jvmm: paused' 100 || echo "DRIVER no pause"
+                ctl "$C/ctl" "snapshot-exit $D/snap"
+                wait $PID; echo $? > "$D/run.exit"
+                bin/jvmm restore --serial-file "$D/restored.log" --control "$C/ctl2" "$D/snap" > "$D/restore.out" 2>&1 &
+                PID=$!
+                waitlog "$D/restored.log" 'VSOCK-ITER [0-9]* ok' 1500 || echo "DRIVER no connection after restore"
+                "$T" unix-fetch "$D/vm.vsock" 6000 1048576 > "$D/fetch.txt" 2>&1
+                ctl "$C/ctl2" stop; wait $PID; echo $? > "$D/restore.exit"
+                kill $SINK
+                """.formatted(tool, d, repo, BIG, snap.dir());
         Path script = work.resolve("driver.sh");
         Files.writeString(script, driver);
         NestedHost.runInL1(work, 1200, List.of("sh", script.toString()));
@@ -133,6 +175,31 @@ class VirtioVsockNestedIT {
         List<String> lines = multi.lines().filter(l -> l.startsWith("sink")).toList();
         assertThat(lines).as(multi).hasSize(32)
                 .allSatisfy(l -> assertThat(l).contains("bytes=1048576 bad=0"));
+    }
+
+    @Test
+    void afterSnapshotAndRestoreInANewProcessTheGuestConnectsAndServesAgain() throws IOException {
+        Path d = snap.dir();
+        String restored = read(d.resolve("restored.log"));
+        String describe = "run.out:\n" + read(d.resolve("run.out")) + "\nrestore.out:\n" + read(d.resolve("restore.out"))
+                + "\nserial.log (tail):\n" + tail(read(d.resolve("serial.log"))) + "\nrestored.log (tail):\n"
+                + tail(restored);
+        assertThat(read(d.resolve("serial.log"))).as(describe).contains("VSOCK-ITER 3 ok");
+        assertThat(read(d.resolve("run.out"))).as(describe).contains("snapshot written to");
+        assertThat(restored).as("the guest reaches the host again after restore\n" + describe)
+                .containsPattern("VSOCK-ITER [0-9]+ ok");
+        String fetch = read(d.resolve("fetch.txt"));
+        assertThat(fetch).as("CONNECT works again after restore\n" + describe).contains("bytes=1048576 bad=0");
+        assertThat(read(d.resolve("restore.exit")).strip()).as(describe).isEqualTo("0");
+        assertThat(restored + read(d.resolve("restore.out"))).as(describe).doesNotContain("DEVICE_NEEDS_RESET");
+    }
+
+    private static String read(Path f) throws IOException {
+        return Files.exists(f) ? Files.readString(f).replace("\r", "") : "(no " + f.getFileName() + ")";
+    }
+
+    private static String tail(String t) {
+        return t.length() <= 3000 ? t : t.substring(t.length() - 3000);
     }
 
     @Test
