@@ -22,7 +22,7 @@ public final class VirtioIds {
     public static final int GPU = 16;
     public static final int TIMER_CLOCK = 17;
     public static final int INPUT = 18;
-    /** virtio-vsock (5.10). */
+    /** virtio-vsock, the "socket device" (5.10). */
     public static final int SOCKET = 19;
     public static final int CRYPTO = 20;
     public static final int SIGNAL_DISTRIBUTION = 21;

@@ -145,7 +145,7 @@ class JvmmCommandTest {
     void pluginsListsTheVirtioAndVfioDeviceTypes() {
         Result r = jvmm("plugins");
         assertThat(r.code()).isZero();
-        for (String type : new String[] {"virtio-blk", "virtio-net", "virtio-console", "virtio-rng", "vfio"}) {
+        for (String type : new String[] {"virtio-blk", "virtio-net", "virtio-console", "virtio-rng", "virtio-vsock", "vfio"}) {
             assertThat(r.out()).containsPattern("(?m)^" + type + " +2 +\\S");
         }
     }
@@ -164,6 +164,42 @@ class JvmmCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith(file + ":6: device[1] (virtio-net): unknown key 'mca' (known: ")
                 .contains("mac");
+    }
+
+    @Test
+    void checkNamesBadVsockKeysWithoutBindingTheSocket() throws Exception {
+        Files.writeString(tmp.resolve("notasocket"), "x");
+        Path file = config("""
+                [boot]
+                kernel = "guest/vmlinuz"
+                [[device]]
+                type = "virtio-vsock"
+                cid = 2
+                socket = "vm.vsock"
+                [[device]]
+                type = "virtio-vsock"
+                cid = 3
+                socket = "notasocket"
+                [[device]]
+                type = "virtio-vsock"
+                cid = 4
+                socket = "nodir/vm.vsock"
+                """);
+        Result r = jvmm("check", file.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("'cid'").contains("expected 3 to 4294967294")
+                .contains("exists and is not a socket").contains("does not exist");
+
+        Path good = config("""
+                [boot]
+                kernel = "guest/vmlinuz"
+                [[device]]
+                type = "virtio-vsock"
+                cid = 3
+                socket = "vm.vsock"
+                """);
+        assertThat(jvmm("check", good.toString()).code()).isZero();
+        assertThat(tmp.resolve("vm.vsock")).doesNotExist();
     }
 
     @Test

@@ -1,0 +1,693 @@
+package io.jvmm.virtio.vsock;
+
+import io.jvmm.virtio.BadChainException;
+import io.jvmm.virtio.ChainReader;
+import io.jvmm.virtio.ChainWriter;
+import io.jvmm.virtio.DescriptorChain;
+import io.jvmm.virtio.VirtioQueue;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects guest vsock streams to host Unix sockets (the hybrid model): a guest connecting to
+ * (CID 2, port P) reaches the listener at {@code SOCKET_P}; a host client of {@code SOCKET}
+ * writes {@code CONNECT P\n}, gets {@code OK <host port>\n} once the guest's port P accepts.
+ *
+ * <p>Threads: the transmit worker calls {@link #fromGuest}; one selector thread runs
+ * {@link #serve} (host sockets, and every packet toward the guest, so only it takes receive
+ * buffers). Both hold this object's lock while touching connections; neither blocks under it
+ * except for connecting a Unix socket, which the kernel answers at once.
+ *
+ * <p>Memory: guest bytes wait here only while the host socket is full, at most
+ * {@link #BUF_ALLOC} per connection (the credit the guest was given; a guest that sends beyond
+ * it is reset), and at most {@link #MAX_CONNECTIONS} connections. Host bytes are read only
+ * into a receive buffer the guest posted and only as far as the guest's credit goes, so a guest
+ * that stops reading stops the host socket, not the heap.
+ */
+final class VsockMuxer {
+    static final long HOST_CID = 2;
+    /** The receive buffer each connection offers the guest (buf_alloc). */
+    static final int BUF_ALLOC = 256 * 1024;
+    /** Largest payload taken from one guest packet; Linux sends at most 64 KiB. */
+    static final int MAX_PAYLOAD = 64 * 1024;
+    static final int MAX_CONNECTIONS = 256;
+    /** Host clients that have not finished their CONNECT line yet. */
+    static final int MAX_PENDING_CLIENTS = 64;
+    static final int MAX_CONNECT_LINE = 32;
+    /** RSTs for packets that match no connection; more than this waiting are dropped. */
+    static final int MAX_QUEUED_RESETS = 256;
+    /** Host-initiated connections get local ports from here up (Firecracker and Linux use the same range idea). */
+    static final int FIRST_LOCAL_PORT = 1 << 30;
+    private static final Logger LOG = LoggerFactory.getLogger(VsockMuxer.class);
+
+    private final String id;
+    private final long guestCid;
+    private final Path socket;
+    private final ServerSocketChannel listener;
+    private final Selector selector;
+    private final Map<Long, Connection> connections = new HashMap<>();
+    private final Set<Connection> newConnections = new LinkedHashSet<>();
+    private final Set<Connection> controlPending = new LinkedHashSet<>();
+    private final ArrayDeque<VsockHeader> resets = new ArrayDeque<>();
+    private final Map<SocketChannel, ByteBuffer> pendingClients = new HashMap<>();
+    private final ByteBuffer piece = ByteBuffer.allocate(MAX_PAYLOAD);
+    private int nextLocalPort = FIRST_LOCAL_PORT;
+    /** A receive chain taken but not filled (nothing to read after all); used next. */
+    private DescriptorChain heldRx;
+    private volatile boolean rxMaybeAvailable = true;
+    private SelectionKey listenerKey;
+
+    VsockMuxer(String id, long guestCid, Path socket, ServerSocketChannel listener) throws IOException {
+        this.id = id;
+        this.guestCid = guestCid;
+        this.socket = socket;
+        this.listener = listener;
+        this.selector = Selector.open();
+    }
+
+    /** The receive queue was notified: buffers may be there now. */
+    void rxNotified() {
+        rxMaybeAvailable = true;
+        selector.wakeup();
+    }
+
+    void wakeup() {
+        selector.wakeup();
+    }
+
+    synchronized int connectionCount() {
+        return connections.size();
+    }
+
+    /** Bytes held for host sockets over all connections, for tests of the memory bound. */
+    synchronized long bufferedToHost() {
+        long n = 0;
+        for (Connection c : connections.values()) {
+            n += c.toHost == null ? 0 : c.toHost.capacity();
+        }
+        return n;
+    }
+
+    // ---- guest to host (transmit worker) ----
+
+    /** One transmit chain: a header and maybe payload. Malformed packets are dropped or reset. */
+    synchronized void fromGuest(DescriptorChain chain, byte[] buffer) {
+        ChainReader r = chain.reader();
+        VsockHeader h;
+        try {
+            h = VsockHeader.read(r);
+        } catch (BadChainException e) {
+            LOG.debug("{}: transmit chain shorter than a header, dropped", id);
+            return;
+        }
+        if (h.srcCid() != guestCid || h.dstCid() != HOST_CID) {
+            // 5.10.6.2: the guest may only speak for its own CID, and there is no one but the host.
+            LOG.debug("{}: packet not from CID {} to the host, dropped: {}", id,
+                    guestCid, h);
+            return;
+        }
+        Connection c = connections.get(Connection.key(h.dstPort(), h.srcPort()));
+        if (h.type() != VsockHeader.TYPE_STREAM) {
+            resetFor(h, c);
+            return;
+        }
+        if (c != null) {
+            c.peerBufAlloc = h.bufAlloc();
+            c.peerFwdCnt = h.fwdCnt();
+        }
+        switch (h.op()) {
+            case VsockHeader.OP_REQUEST -> connectToHost(h, c);
+            case VsockHeader.OP_RESPONSE -> {
+                if (c == null || c.state != Connection.State.CONNECTING) {
+                    resetFor(h, c);
+                } else {
+                    established(c);
+                }
+            }
+            case VsockHeader.OP_RW -> {
+                if (c == null || c.state != Connection.State.ESTABLISHED) {
+                    resetFor(h, c);
+                } else {
+                    payload(c, h, r, buffer);
+                }
+            }
+            case VsockHeader.OP_CREDIT_UPDATE -> {
+                if (c == null) {
+                    resetFor(h, null);
+                }
+            }
+            case VsockHeader.OP_CREDIT_REQUEST -> {
+                if (c == null) {
+                    resetFor(h, null);
+                } else {
+                    c.sendCreditUpdate = true;
+                    controlPending.add(c);
+                }
+            }
+            case VsockHeader.OP_SHUTDOWN -> {
+                if (c == null) {
+                    resetFor(h, null);
+                } else {
+                    guestShutdown(c, h.flags());
+                }
+            }
+            case VsockHeader.OP_RST -> {
+                if (c != null) {
+                    drop(c);
+                }
+            }
+            default -> resetFor(h, c);
+        }
+    }
+
+    private void connectToHost(VsockHeader h, Connection existing) {
+        if (existing != null) {
+            resetFor(h, existing); // a second request for a live connection: both ends start over
+            return;
+        }
+        if (connections.size() >= MAX_CONNECTIONS) {
+            LOG.debug("{}: {} connections open, refusing {}", id, MAX_CONNECTIONS, h);
+            resetFor(h, null);
+            return;
+        }
+        Path target = Path.of(socket + "_" + Integer.toUnsignedString(h.dstPort()));
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.configureBlocking(false);
+            // Non-blocking, so a listener with a full backlog cannot stall the transmit queue:
+            // a Unix connect either completes at once or is refused (EAGAIN) like no listener.
+            if (!ch.connect(UnixDomainSocketAddress.of(target))) {
+                throw new IOException("the listener's backlog is full");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: guest connects to port {}: {}: {}", id,
+                    Integer.toUnsignedString(h.dstPort()), target, e.toString());
+            closeQuietly(ch);
+            resetFor(h, null);
+            return;
+        }
+        Connection c = new Connection(h.dstPort(), h.srcPort(), ch, Connection.State.ESTABLISHED);
+        c.peerBufAlloc = h.bufAlloc();
+        c.peerFwdCnt = h.fwdCnt();
+        c.sendResponse = true;
+        connections.put(c.key(), c);
+        newConnections.add(c);
+        controlPending.add(c);
+    }
+
+    private void established(Connection c) {
+        c.state = Connection.State.ESTABLISHED;
+        byte[] ok = ("OK " + Integer.toUnsignedString(c.localPort) + "\n").getBytes(StandardCharsets.US_ASCII);
+        try {
+            // A fresh socket's send buffer is empty: a short line goes out whole or the client is gone.
+            if (c.channel.write(ByteBuffer.wrap(ok)) != ok.length) {
+                throw new IOException("short write of the OK line");
+            }
+        } catch (IOException e) {
+            reset(c);
+        }
+    }
+
+    private void payload(Connection c, VsockHeader h, ChainReader r, byte[] buffer) {
+        int len = h.len();
+        if (len < 0 || len > MAX_PAYLOAD || len > r.remaining()) {
+            LOG.debug("{}: bad payload length, resetting: {}", id, h);
+            reset(c);
+            return;
+        }
+        if (c.guestSendShut || len + c.pendingToHost() > BUF_ALLOC || len + c.pendingToHost() < 0) {
+            // Data after SHUTDOWN(SEND), or beyond the credit we gave (5.10.6.3.1).
+            LOG.debug("{}: data beyond credit or after shutdown, resetting: {}", id, h);
+            reset(c);
+            return;
+        }
+        r.read(buffer, 0, len);
+        c.rxCnt += len;
+        int off = 0;
+        if (c.toHost == null || c.toHost.position() == 0) {
+            try {
+                off = c.channel.write(ByteBuffer.wrap(buffer, 0, len));
+            } catch (IOException e) {
+                reset(c);
+                return;
+            }
+            c.fwdCnt += off;
+        }
+        if (off < len) {
+            if (c.toHost == null) {
+                c.toHost = ByteBuffer.allocate(BUF_ALLOC);
+            }
+            c.toHost.put(buffer, off, len - off);
+        }
+        creditMaybe(c);
+    }
+
+    private void guestShutdown(Connection c, int flags) {
+        c.guestRcvShut |= (flags & VsockHeader.SHUTDOWN_RCV) != 0;
+        c.guestSendShut |= (flags & VsockHeader.SHUTDOWN_SEND) != 0;
+        finishShutdown(c);
+    }
+
+    /** Once the guest's bytes are all out, pass its half-close on, or end the connection. */
+    private void finishShutdown(Connection c) {
+        if (c.pendingToHost() != 0 || !c.guestSendShut) {
+            return;
+        }
+        if (c.guestRcvShut) {
+            // Both directions closed by the guest: it waits for our RST to free the port (5.10.6.5).
+            reset(c);
+            return;
+        }
+        try {
+            c.channel.shutdownOutput();
+        } catch (IOException e) {
+            reset(c);
+        }
+    }
+
+    /** Says how much buffer space the host freed, before the guest runs out of credit. */
+    private void creditMaybe(Connection c) {
+        int freed = c.fwdCnt - c.advertisedFwdCnt;
+        if (freed >= BUF_ALLOC / 4 || freed > 0 && c.pendingToHost() == 0 && freed >= MAX_PAYLOAD / 4) {
+            c.sendCreditUpdate = true;
+            controlPending.add(c);
+        }
+    }
+
+    private void resetFor(VsockHeader h, Connection c) {
+        if (c != null) {
+            reset(c);
+            return;
+        }
+        if (h.op() == VsockHeader.OP_RST) {
+            return; // never answer a reset with a reset
+        }
+        if (resets.size() < MAX_QUEUED_RESETS) {
+            resets.add(new VsockHeader(HOST_CID, guestCid, h.dstPort(), h.srcPort(), 0, VsockHeader.TYPE_STREAM,
+                    VsockHeader.OP_RST, 0, 0, 0));
+        }
+    }
+
+    /** Closes the host end and tells the guest with an RST. */
+    private void reset(Connection c) {
+        drop(c);
+        if (resets.size() < MAX_QUEUED_RESETS) {
+            resets.add(new VsockHeader(HOST_CID, guestCid, c.localPort, c.peerPort, 0, VsockHeader.TYPE_STREAM,
+                    VsockHeader.OP_RST, 0, 0, 0));
+        }
+    }
+
+    /** Forgets a connection and closes its host end, without telling the guest. */
+    private void drop(Connection c) {
+        connections.remove(c.key());
+        newConnections.remove(c);
+        controlPending.remove(c);
+        c.toHost = null;
+        closeQuietly(c.channel);
+    }
+
+    // ---- host side and everything toward the guest (selector thread) ----
+
+    /** The selector loop; returns when the receive queue is stopped (reset, pause, VM end). */
+    void serve(VirtioQueue rx) {
+        try {
+            synchronized (this) {
+                heldRx = null;
+                if (listenerKey == null) {
+                    listener.configureBlocking(false);
+                    listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+                }
+            }
+            while (!rx.stopped()) {
+                selector.select(1000);
+                synchronized (this) {
+                    if (rx.stopped()) {
+                        break;
+                    }
+                    handleReady();
+                    toGuest(rx);
+                    updateInterest();
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("vsock selector", e);
+        } finally {
+            synchronized (this) {
+                heldRx = null; // taken again by the next activation (pause keeps it available)
+            }
+        }
+    }
+
+    private void handleReady() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey k = it.next();
+            it.remove();
+            if (!k.isValid()) {
+                continue;
+            }
+            if (k == listenerKey) {
+                accept();
+            } else if (k.attachment() instanceof ByteBuffer line) {
+                readConnectLine((SocketChannel) k.channel(), line);
+            } else if (k.attachment() instanceof Connection c) {
+                if (k.isReadable()) {
+                    c.hostReadable = true;
+                }
+                if (k.isWritable()) {
+                    flushToHost(c);
+                }
+            }
+        }
+    }
+
+    private void accept() {
+        SocketChannel ch;
+        try {
+            while ((ch = listener.accept()) != null) {
+                if (pendingClients.size() >= MAX_PENDING_CLIENTS || connections.size() >= MAX_CONNECTIONS) {
+                    closeQuietly(ch);
+                    continue;
+                }
+                ch.configureBlocking(false);
+                ByteBuffer line = ByteBuffer.allocate(MAX_CONNECT_LINE);
+                ch.register(selector, SelectionKey.OP_READ, line);
+                pendingClients.put(ch, line);
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: accepting on {}: {}", id, socket, e.toString());
+        }
+    }
+
+    /** Reads "CONNECT P\n" a byte at a time, so nothing after the line is taken before the guest answers. */
+    private void readConnectLine(SocketChannel ch, ByteBuffer line) {
+        try {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (true) {
+                one.clear();
+                int n = ch.read(one);
+                if (n < 0) {
+                    throw new IOException("closed before CONNECT");
+                }
+                if (n == 0) {
+                    return;
+                }
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                if (!line.hasRemaining()) {
+                    throw new IOException("CONNECT line too long");
+                }
+                line.put(one.get(0));
+            }
+            String text = new String(line.array(), 0, line.position(), StandardCharsets.US_ASCII).strip();
+            pendingClients.remove(ch);
+            int port = parseConnect(text);
+            if (connections.size() >= MAX_CONNECTIONS) {
+                throw new IOException("too many connections");
+            }
+            int local = allocateLocalPort(port);
+            Connection c = new Connection(local, port, ch, Connection.State.CONNECTING);
+            c.sendRequest = true;
+            c.key = ch.keyFor(selector);
+            c.key.interestOps(0);
+            c.key.attach(c);
+            connections.put(c.key(), c);
+            controlPending.add(c);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("{}: host client on {}: {}", id, socket, e.toString());
+            pendingClients.remove(ch);
+            closeQuietly(ch);
+        }
+    }
+
+    static int parseConnect(String text) {
+        if (!text.startsWith("CONNECT ")) {
+            throw new IllegalArgumentException("expected CONNECT <port>, got " + text);
+        }
+        long port = Long.parseLong(text.substring("CONNECT ".length()).strip());
+        if (port < 0 || port > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("port " + port + " out of range");
+        }
+        return (int) port;
+    }
+
+    private int allocateLocalPort(int peerPort) {
+        while (connections.containsKey(Connection.key(nextLocalPort, peerPort))) {
+            nextLocalPort++;
+        }
+        int p = nextLocalPort++;
+        if (nextLocalPort == 0) {
+            nextLocalPort = FIRST_LOCAL_PORT;
+        }
+        return p;
+    }
+
+    private void flushToHost(Connection c) {
+        if (c.toHost == null) {
+            return;
+        }
+        try {
+            c.toHost.flip();
+            int n = c.channel.write(c.toHost);
+            c.toHost.compact();
+            c.fwdCnt += n;
+        } catch (IOException e) {
+            reset(c);
+            return;
+        }
+        if (c.toHost.position() == 0) {
+            c.toHost = null; // the heap holds guest bytes only while the host is behind
+        }
+        creditMaybe(c);
+        finishShutdown(c);
+    }
+
+    /** Fills receive buffers: resets first, then each connection's control packets, then data. */
+    private void toGuest(VirtioQueue rx) {
+        boolean used = false;
+        try {
+            while (!resets.isEmpty()) {
+                DescriptorChain chain = takeRx(rx);
+                if (chain == null) {
+                    return;
+                }
+                rx.addUsed(chain, send(chain, resets.peek(), null, 0));
+                resets.poll();
+                used = true;
+            }
+            for (Iterator<Connection> it = controlPending.iterator(); it.hasNext();) {
+                Connection c = it.next();
+                while (c.hasControl()) {
+                    DescriptorChain chain = takeRx(rx);
+                    if (chain == null) {
+                        return;
+                    }
+                    rx.addUsed(chain, send(chain, control(c), null, 0));
+                    used = true;
+                }
+                it.remove();
+            }
+            for (Connection c : new ArrayList<>(connections.values())) {
+                if (!readable(c)) {
+                    continue;
+                }
+                while (c.hostReadable && readable(c)) {
+                    DescriptorChain chain = takeRx(rx);
+                    if (chain == null) {
+                        return;
+                    }
+                    long room = chain.writableBytes() - VsockHeader.SIZE;
+                    int want = (int) Math.min(Math.min(room, c.peerCredit()), MAX_PAYLOAD);
+                    if (want <= 0) {
+                        heldRx = chain;
+                        if (room <= 0) {
+                            heldRx = null;
+                            rx.addUsed(chain, 0); // a buffer too small for a header carries nothing
+                            used = true;
+                        }
+                        break;
+                    }
+                    piece.clear().limit(want);
+                    int n;
+                    try {
+                        n = c.channel.read(piece);
+                    } catch (IOException e) {
+                        heldRx = chain;
+                        reset(c);
+                        break;
+                    }
+                    if (n <= 0) {
+                        heldRx = chain;
+                        c.hostReadable = false; // nothing now; the selector says when there is
+                        if (n < 0) {
+                            c.hostEof = true;
+                            c.sendShutdown = true;
+                            controlPending.add(c);
+                        }
+                        break;
+                    }
+                    VsockHeader h = header(c, VsockHeader.OP_RW, 0, n);
+                    rx.addUsed(chain, send(chain, h, piece.array(), n));
+                    c.txCnt += n;
+                    used = true;
+                    if (n < want) {
+                        c.hostReadable = false; // drained for now; the selector says when there is more
+                        break;
+                    }
+                }
+            }
+        } finally {
+            if (used) {
+                rx.signalUsed();
+            }
+        }
+    }
+
+    private boolean readable(Connection c) {
+        return c.state == Connection.State.ESTABLISHED && !c.hostEof && !c.guestRcvShut && c.peerCredit() > 0
+                && connections.get(c.key()) == c;
+    }
+
+    private DescriptorChain takeRx(VirtioQueue rx) {
+        DescriptorChain c = heldRx;
+        if (c != null) {
+            heldRx = null;
+            return c;
+        }
+        c = rx.pop();
+        if (c == null) {
+            rxMaybeAvailable = false;
+        }
+        return c;
+    }
+
+    /** The next control packet this connection owes the guest, clearing its flag. */
+    private VsockHeader control(Connection c) {
+        if (c.sendRequest) {
+            c.sendRequest = false;
+            return header(c, VsockHeader.OP_REQUEST, 0, 0);
+        }
+        if (c.sendResponse) {
+            c.sendResponse = false;
+            return header(c, VsockHeader.OP_RESPONSE, 0, 0);
+        }
+        if (c.sendCreditUpdate) {
+            c.sendCreditUpdate = false;
+            return header(c, VsockHeader.OP_CREDIT_UPDATE, 0, 0);
+        }
+        c.sendShutdown = false;
+        return header(c, VsockHeader.OP_SHUTDOWN, VsockHeader.SHUTDOWN_SEND, 0);
+    }
+
+    private VsockHeader header(Connection c, int op, int flags, int len) {
+        c.advertisedFwdCnt = c.fwdCnt;
+        return new VsockHeader(HOST_CID, guestCid, c.localPort, c.peerPort, len, VsockHeader.TYPE_STREAM, op, flags,
+                BUF_ALLOC, c.fwdCnt);
+    }
+
+    /** Writes one packet into a receive chain; returns the bytes written (0 if it did not fit). */
+    private int send(DescriptorChain chain, VsockHeader h, byte[] data, int len) {
+        try {
+            ChainWriter w = chain.writer();
+            h.write(w);
+            if (len > 0) {
+                w.write(data, 0, len);
+            }
+            return w.written();
+        } catch (BadChainException e) {
+            LOG.debug("{}: receive buffer too small for {}", id, h);
+            return 0;
+        }
+    }
+
+    private void updateInterest() {
+        for (Iterator<Connection> it = newConnections.iterator(); it.hasNext();) {
+            Connection c = it.next();
+            it.remove();
+            try {
+                c.key = c.channel.register(selector, 0, c);
+            } catch (ClosedChannelException e) {
+                reset(c);
+            }
+        }
+        boolean rxOk = rxMaybeAvailable || heldRx != null;
+        for (Connection c : connections.values()) {
+            if (c.key == null || !c.key.isValid()) {
+                continue;
+            }
+            int ops = 0;
+            if (rxOk && readable(c)) {
+                ops |= SelectionKey.OP_READ;
+            }
+            if (c.toHost != null && c.toHost.position() > 0) {
+                ops |= SelectionKey.OP_WRITE;
+            }
+            c.key.interestOps(ops);
+        }
+    }
+
+    /** Driver reset: every connection ends (the guest forgot them with the reset). */
+    synchronized void resetAll() {
+        for (Connection c : new ArrayList<>(connections.values())) {
+            drop(c);
+        }
+        for (SocketChannel ch : pendingClients.keySet()) {
+            closeQuietly(ch);
+        }
+        pendingClients.clear();
+        resets.clear();
+        heldRx = null;
+        rxMaybeAvailable = true;
+    }
+
+    synchronized void close() {
+        resetAll();
+        closeQuietly(listener);
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // nothing left to release
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        if (ch == null) {
+            return;
+        }
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // closing is all we wanted
+        }
+    }
+
+    /** For tests: all connections' ports, local:peer. */
+    synchronized List<String> describe() {
+        List<String> out = new ArrayList<>();
+        for (Connection c : connections.values()) {
+            out.add(Integer.toUnsignedString(c.localPort) + ":" + Integer.toUnsignedString(c.peerPort));
+        }
+        return out;
+    }
+}
