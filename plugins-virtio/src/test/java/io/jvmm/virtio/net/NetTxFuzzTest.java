@@ -16,8 +16,7 @@ import java.util.List;
  * here is /dev/null opened as one, which takes every write. An exception is a bug.
  *
  * <p>Input: u8 flags (1 EVENT_IDX, 2 INDIRECT_DESC); the transmit queue and the buffers as
- * {@link FuzzRings} reads them. The receive path waits in poll(2) on the tap and the queue's
- * eventfd, so it cannot run in the fuzzing thread; it is not covered here.
+ * {@link FuzzRings} reads them. The receive path is {@link NetRxFuzzTest}.
  */
 class NetTxFuzzTest {
     private static final Tap TAP = devNullTap();
