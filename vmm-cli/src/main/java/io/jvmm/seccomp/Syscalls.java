@@ -70,6 +70,7 @@ final class Syscalls {
     static final int GETEGID = 108;
     /** Harmless and in no allowlist: what {@link SeccompPolicy#verify} calls to see the filter work. */
     static final int GETPPID = 110;
+    static final int RT_SIGTIMEDWAIT = 128;
     static final int SIGALTSTACK = 131;
     static final int PRCTL = 157;
     static final int GETTID = 186;

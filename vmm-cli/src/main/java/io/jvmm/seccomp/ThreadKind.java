@@ -21,6 +21,7 @@ public enum ThreadKind {
      */
     VCPU(union(jvm(), Set.of(
             IOCTL,                         // KVM_RUN, KVM_IRQFD/IOEVENTFD at activation, TUN offloads
+            RT_SIGTIMEDWAIT,               // consuming a pause kick (VcpuSignal.drain); refused, KVM_RUN spins on it
             EVENTFD2,                      // ioeventfds and irqfds made when the driver activates a device
             EPOLL_CREATE1, EPOLL_CTL,      // a device's poller, made at activation
             PIPE2,                         // wake-up pipes of pollers made at activation

@@ -107,4 +107,28 @@ class SeccompFilterTest {
         Throwable thrown = onFilteredThread(ThreadKind.DEVICE_WORKER, () -> Files.createDirectory(tmp.resolve("free")));
         assertThat(thrown).isNull();
     }
+
+    /**
+     * A paused vCPU consumes its pending kick with sigtimedwait (VcpuSignal.drain). Refused, the
+     * kick stays pending and KVM_RUN returns EINTR for ever: the guest never runs again after a
+     * resume (ShellNestedIT found this). The filter must let it through to the kernel.
+     */
+    @Test
+    void aVcpuMayConsumeItsPauseKick() throws Exception {
+        SeccompPolicy.configure(SeccompMode.ON);
+        AtomicReference<Integer> errno = new AtomicReference<>();
+        Throwable thrown = onFilteredThread(ThreadKind.VCPU, () -> {
+            try (com.sun.jna.Memory set = new com.sun.jna.Memory(128); com.sun.jna.Memory info = new com.sun.jna.Memory(128);
+                 com.sun.jna.Memory zero = new com.sun.jna.Memory(16)) {
+                set.clear();
+                set.setLong(0, 1L << (io.jvmm.kvm.VcpuSignal.SIGNAL - 1));
+                zero.clear();
+                io.jvmm.kvm.LibC.sigtimedwait(set, info, zero);
+            } catch (LastErrorException e) {
+                errno.set(e.getErrorCode());
+            }
+        });
+        assertThat(thrown).isNull();
+        assertThat(errno.get()).as("EAGAIN: nothing pending, answered by the kernel").isEqualTo(11);
+    }
 }
