@@ -36,6 +36,8 @@ final class Connection {
     ByteBuffer toHost;
 
     boolean sendRequest;
+    /** nanoTime by which the guest must answer a host-initiated connect; 0 for guest-initiated ones. */
+    long connectDeadline;
     boolean sendResponse;
     boolean sendCreditUpdate;
     /** Host end reached EOF: tell the guest SHUTDOWN(SEND) once. */

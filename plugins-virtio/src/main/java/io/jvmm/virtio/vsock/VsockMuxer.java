@@ -55,6 +55,12 @@ final class VsockMuxer {
     static final int MAX_CONNECT_LINE = 32;
     /** RSTs for packets that match no connection; more than this waiting are dropped. */
     static final int MAX_QUEUED_RESETS = 256;
+    /**
+     * How long a host client's CONNECT waits for the guest's OP_RESPONSE. A guest with no
+     * listener answers with RST at once; one without a vsock driver never answers, and the
+     * client would hold a connection slot for ever.
+     */
+    static final long CONNECT_TIMEOUT_NANOS = 10_000_000_000L;
     /** Host-initiated connections get local ports from here up (Firecracker and Linux use the same range idea). */
     static final int FIRST_LOCAL_PORT = 1 << 30;
     private static final Logger LOG = LoggerFactory.getLogger(VsockMuxer.class);
@@ -92,6 +98,27 @@ final class VsockMuxer {
 
     void wakeup() {
         selector.wakeup();
+    }
+
+    private long connectTimeoutNanos = CONNECT_TIMEOUT_NANOS;
+
+    /** For tests: a shorter {@link #CONNECT_TIMEOUT_NANOS}. */
+    synchronized void connectTimeout(long nanos) {
+        connectTimeoutNanos = nanos;
+    }
+
+    /** Resets host-initiated connections the guest has not answered in time (the client sees EOF). */
+    private void expireConnects(long now) {
+        List<Connection> late = new ArrayList<>();
+        for (Connection c : connections.values()) {
+            if (c.state == Connection.State.CONNECTING && c.connectDeadline != 0 && now - c.connectDeadline > 0) {
+                late.add(c);
+            }
+        }
+        for (Connection c : late) {
+            LOG.debug("{}: the guest did not answer a host connect to port {} in time", id, c.peerPort);
+            reset(c);
+        }
     }
 
     synchronized int connectionCount() {
@@ -345,6 +372,7 @@ final class VsockMuxer {
                         break;
                     }
                     handleReady();
+                    expireConnects(System.nanoTime());
                     toGuest(rx);
                     updateInterest();
                 }
@@ -429,6 +457,7 @@ final class VsockMuxer {
             int local = allocateLocalPort(port);
             Connection c = new Connection(local, port, ch, Connection.State.CONNECTING);
             c.sendRequest = true;
+            c.connectDeadline = System.nanoTime() + connectTimeoutNanos;
             c.key = ch.keyFor(selector);
             c.key.interestOps(0);
             c.key.attach(c);

@@ -262,6 +262,19 @@ class VirtioVsockTest {
     }
 
     @Test
+    void aHostConnectTheGuestNeverAnswersIsClosedAfterTheTimeoutAndFreesItsSlot() throws Exception {
+        startGuest();
+        guest.device.muxer().connectTimeout(200_000_000L);
+        int[] local = new int[1];
+        SocketChannel client = hostConnects(82, local);
+        assertThat(guest.device.muxer().connectionCount()).isEqualTo(1);
+        long start = System.nanoTime();
+        assertThat(readLine(client)).as("EOF once the guest has not answered").isNull();
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+        assertThat(guest.device.muxer().connectionCount()).isZero();
+    }
+
+    @Test
     void aBadConnectLineClosesTheClient() throws Exception {
         startGuest();
         SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket()));
