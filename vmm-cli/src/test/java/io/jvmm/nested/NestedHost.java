@@ -45,14 +45,14 @@ final class NestedHost {
                 .resolve("nested").resolve(name));
     }
 
-    /** The L2 guest kernel and base initramfs, built (or taken from the cache) once. */
+    /**
+     * The L2 guest kernel and base initramfs, built once and cached by scripts/guest-image. It is
+     * asked every time (it only copies when the cached files differ), so a build directory left
+     * from before a change to the guest image, e.g. a module added, gets the new one.
+     */
     static Path guestAssets(Path dir) throws IOException, InterruptedException {
-        Path kernel = dir.resolve("vmlinuz");
-        Path initrd = dir.resolve("initrd.cpio.gz");
-        if (!Files.exists(kernel) || !Files.exists(initrd)) {
-            Result r = exec(List.of(repo().resolve("scripts/guest-image").toString(), dir.toString()), 900);
-            assertThat(r.exitCode()).as("scripts/guest-image failed:\n" + r.output()).isZero();
-        }
+        Result r = exec(List.of(repo().resolve("scripts/guest-image").toString(), dir.toString()), 900);
+        assertThat(r.exitCode()).as("scripts/guest-image failed:\n" + r.output()).isZero();
         return dir;
     }
 
