@@ -6,7 +6,6 @@ import io.jvmm.console.Consoles;
 import io.jvmm.plugin.DeviceCheck;
 import io.jvmm.plugin.PluginRegistry;
 import io.jvmm.vm.SerialConsole;
-import io.jvmm.vm.Vm;
 import io.jvmm.vm.VmExit;
 import io.jvmm.vm.HostFileCheck;
 import io.jvmm.vm.VmLauncher;
@@ -111,7 +110,7 @@ final class RestoreCommand implements Callable<Integer> {
         VmExit exit;
         try (SerialConsole console = open(vm.serial())) {
             exit = VmLauncher.restore(snap, vm, plugins, console,
-                    control -> lifecycle.wiring(err, ((Vm) control)::requestStop).accept(control));
+                    lifecycle.wiring(err));
         }
         err.println(RunCommand.message(exit));
         return ExitCodes.forVmExit(exit);

@@ -83,9 +83,7 @@ final class RunCommand implements Callable<Integer> {
         VmExit exit;
         try (SerialConsole console = openConsole(vm.serial())) {
             VmLauncher launcher = new VmLauncher(vm, plugins, console);
-            exit = launcher.run(control -> {
-                lifecycle.wiring(spec.commandLine().getErr(), ((io.jvmm.vm.Vm) control)::requestStop).accept(control);
-            });
+            exit = launcher.run(lifecycle.wiring(spec.commandLine().getErr()));
         }
         spec.commandLine().getErr().println(message(exit));
         return ExitCodes.forVmExit(exit);

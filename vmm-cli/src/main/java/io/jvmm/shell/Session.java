@@ -5,7 +5,7 @@ import io.jvmm.config.VmConfig;
 import io.jvmm.plugin.DeviceCheck;
 import io.jvmm.plugin.PluginRegistry;
 import io.jvmm.snapshot.SnapshotProgress;
-import io.jvmm.vm.VmControl;
+import io.jvmm.control.VmControl;
 import io.jvmm.vm.VmExit;
 import io.jvmm.vm.VmLauncher;
 import java.nio.file.Path;

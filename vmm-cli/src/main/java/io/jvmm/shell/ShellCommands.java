@@ -1,7 +1,11 @@
 package io.jvmm.shell;
 
+import io.jvmm.control.Describe;
+import io.jvmm.control.ListDeviceCommands;
+import io.jvmm.control.RunDeviceCommand;
+import io.jvmm.control.TakeSnapshot;
 import io.jvmm.spi.DeviceCommand;
-import io.jvmm.vm.VmControl;
+import io.jvmm.control.VmControl;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -95,7 +99,7 @@ final class ShellCommands implements Runnable {
     static final class Pause extends Base {
         @Override
         public Integer call() throws Exception {
-            vm().pause();
+            new io.jvmm.control.Pause().apply(vm());
             out().println("jvmm: paused");
             return 0;
         }
@@ -105,7 +109,7 @@ final class ShellCommands implements Runnable {
     static final class Resume extends Base {
         @Override
         public Integer call() throws Exception {
-            vm().resume();
+            new io.jvmm.control.Resume().apply(vm());
             out().println("jvmm: resumed");
             return 0;
         }
@@ -125,9 +129,8 @@ final class ShellCommands implements Runnable {
                 throw new ShellException("cannot snapshot: the VM is " + vm.state().name().toLowerCase()
                         + "; pause first");
             }
-            long start = System.nanoTime();
-            vm.snapshot(dir, shell().progress());
-            out().println("jvmm: snapshot written to " + dir + " in " + (System.nanoTime() - start) / 1_000_000
+            TakeSnapshot.Taken taken = new TakeSnapshot(dir, TakeSnapshot.After.PAUSE, shell().progress()).apply(vm);
+            out().println("jvmm: snapshot written to " + dir + " in " + taken.millis()
                     + " ms; the VM stays paused");
             return 0;
         }
@@ -157,7 +160,7 @@ final class ShellCommands implements Runnable {
     static final class Info extends Base {
         @Override
         public Integer call() {
-            VmControl.Info info = vm().info();
+            VmControl.Info info = new Describe().apply(vm());
             PrintWriter out = out();
             out.println("name:    " + info.name());
             out.println("state:   " + info.state());
@@ -186,7 +189,7 @@ final class ShellCommands implements Runnable {
 
         @Override
         public Integer call() {
-            List<VmControl.DeviceInfo> all = vm().info().devices();
+            List<VmControl.DeviceInfo> all = new Describe().apply(vm()).devices();
             List<VmControl.DeviceInfo> shown = id == null ? all : all.stream().filter(d -> d.id().equals(id)).toList();
             if (shown.isEmpty()) {
                 throw new ShellException("no device '" + id + "'; 'devices' lists them");
@@ -214,7 +217,7 @@ final class ShellCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (command == null) {
-                List<DeviceCommand> commands = vm().deviceCommands(id);
+                List<DeviceCommand> commands = new ListDeviceCommands(id).apply(vm());
                 if (commands.isEmpty()) {
                     out().println(id + " offers no commands");
                 }
@@ -224,7 +227,7 @@ final class ShellCommands implements Runnable {
                 }
                 return 0;
             }
-            String said = vm().runDeviceCommand(id, command, arguments);
+            String said = new RunDeviceCommand(id, command, arguments).apply(vm());
             out().println(said.isBlank() ? "jvmm: " + id + " " + command + ": done" : said.strip());
             return 0;
         }
@@ -285,7 +288,7 @@ final class ShellCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session.Running r = session().require();
-            r.control().requestShutdown(force);
+            new io.jvmm.control.Shutdown(force).apply(r.control());
             if (force) {
                 session().awaitEnd(r, 5000);
                 out().println("jvmm: VM stopped");

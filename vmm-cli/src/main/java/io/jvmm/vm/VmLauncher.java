@@ -4,6 +4,7 @@ import io.jvmm.boot.BootException;
 import io.jvmm.boot.KernelImages;
 import io.jvmm.boot.KernelLoader;
 import io.jvmm.config.ConfigException;
+import io.jvmm.control.VmControl;
 import io.jvmm.config.ConfigKeys;
 import io.jvmm.config.VmConfig;
 import io.jvmm.host.HostCheck;
