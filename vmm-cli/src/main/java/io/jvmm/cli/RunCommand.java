@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private SeccompOption seccomp;
 
+    @Mixin
+    private ApiOptions api;
+
     @Option(names = "--cmdline-append", paramLabel = "TEXT",
             description = "Append TEXT to the kernel command line from [boot] cmdline.")
     private String cmdlineAppend;
@@ -81,9 +84,11 @@ final class RunCommand implements Callable<Integer> {
         seccomp.apply();
         StartupTimeline.mark("plugins loaded");
         VmExit exit;
-        try (SerialConsole console = openConsole(vm.serial())) {
+        try (ApiLaunch apiLaunch = api.prepare(vm.vm().name(), config.toAbsolutePath().toString());
+             SerialConsole console = apiLaunch.console(openConsole(vm.serial()))) {
             VmLauncher launcher = new VmLauncher(vm, plugins, console);
-            exit = launcher.run(lifecycle.wiring(spec.commandLine().getErr()));
+            exit = launcher.run(apiLaunch.onStart(lifecycle.wiring(spec.commandLine().getErr())));
+            apiLaunch.ended(exit);
         }
         spec.commandLine().getErr().println(message(exit));
         return ExitCodes.forVmExit(exit);

@@ -85,21 +85,4 @@ class LifecycleOptionsTest {
         assertThat(out.toString()).contains("jvmm: snapshot failed: java.lang.OutOfMemoryError: Java heap space");
         assertThat(vm.stoppedWith).isNull();
     }
-
-    @Test
-    void theControlPipeListsAndRunsADevicesCommands() {
-        FailingSnapshotVm vm = new FailingSnapshotVm();
-        StringWriter out = new StringWriter();
-        PrintWriter err = new PrintWriter(out, true);
-        LifecycleOptions options = new LifecycleOptions();
-        options.command(vm, "device counter0", err);
-        options.command(vm, "device counter0 add 5", err);
-        options.command(vm, "device counter0 add", err);
-        options.command(vm, "device counter0 sub 1", err);
-        options.command(vm, "device nope", err);
-        assertThat(out.toString()).contains("jvmm: counter0 commands: add N - adds N",
-                "jvmm: counter0 add: counter 5", "jvmm: counter0 add: expected one number",
-                "jvmm: device 'counter0' has no command 'sub' (it offers: add)", "jvmm: no device 'nope'");
-        assertThat(vm.counter).isEqualTo(5);
-    }
 }
