@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         subcommands = {RunCommand.class, RestoreCommand.class, io.jvmm.shell.ShellCommand.class, LsCommand.class,
             VmClientCommands.Pause.class, VmClientCommands.Resume.class, VmClientCommands.Snapshot.class,
             VmClientCommands.Shutdown.class, VmClientCommands.Info.class, VmClientCommands.Device.class,
-            ConsoleCommand.class, CheckCommand.class, PluginsCommand.class, CompletionCommand.class,
+            ConsoleCommand.class, AttachCommand.class, CheckCommand.class, PluginsCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class},
         description = {
             "A virtual machine monitor for Linux/KVM: boots a Linux guest described by a TOML config file. "

@@ -89,7 +89,7 @@ class VmClientCommandsTest {
     @Test
     void theBashCompletionCompletesCommandsAndRunningVmNamesWhenTabIsPressed() {
         assertThat(jvmm("completion", "bash")).isZero();
-        assertThat(out.toString()).contains("complete -F _complete_jvmm", "pause", "snapshot", "console")
+        assertThat(out.toString()).contains("complete -F _complete_jvmm", "pause", "snapshot", "console", "attach")
                 .contains("basename \"$s\" .sock");
         assertThat(jvmm("completion", "fish")).isEqualTo(ExitCodes.USAGE);
     }
