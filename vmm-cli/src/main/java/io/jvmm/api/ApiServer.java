@@ -75,6 +75,10 @@ public final class ApiServer implements AutoCloseable {
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setUnixDomainPath(socket);
         connector.setIdleTimeout(IDLE.toMillis());
+        // Jetty's default backlog lets one connection wait: while the acceptor thread is slow to
+        // run (a guest spinning on both CPUs of a small host), a client's non-blocking connect
+        // then fails at once instead of waiting its turn.
+        connector.setAcceptQueueSize(MAX_CONNECTIONS);
         server.addConnector(connector);
         server.addBean(new ConnectionLimit(MAX_CONNECTIONS, connector));
         RequestDeadlines deadlines = new RequestDeadlines(IDLE);
