@@ -5,14 +5,10 @@ import io.jvmm.spi.GuestMemoryMapper;
 import io.jvmm.spi.Interrupts;
 import io.jvmm.spi.IrqLine;
 import io.jvmm.spi.MsiVector;
-import io.jvmm.spi.PciBar;
-import io.jvmm.spi.PciBarAllocator;
 import io.jvmm.spi.ResamplingIrqFd;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 
 /** The VMM side of the SPI for unit tests: vectors, INTx, mapper and allocator that record what they are asked. */
 public final class FakeVmm {
@@ -137,27 +133,4 @@ public final class FakeVmm {
             }
         };
     };
-
-    /** Bump allocation from fixed bases, naturally aligned. */
-    public static final class Allocator implements PciBarAllocator {
-        private final Map<PciBar.Type, Long> next = new EnumMap<>(Map.of(PciBar.Type.IO, 0x1000L,
-                PciBar.Type.MMIO32, 0xc000_0000L, PciBar.Type.MMIO64, 0x1_0000_0000L));
-
-        @Override
-        public long allocate(PciBar.Type type, long size) {
-            long span = Math.max(size, type == PciBar.Type.IO ? 4 : 4096);
-            long at = (next.get(type) + span - 1) & -span;
-            next.put(type, at + span);
-            return at;
-        }
-
-        @Override
-        public long allocateAt(PciBar.Type type, long address, long size) {
-            return address;
-        }
-
-        @Override
-        public void free(PciBar.Type type, long address, long size) {
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.jvmm.vfio;
 
+import io.jvmm.testkit.TestBarAllocator;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jvmm.spi.PciBar;
@@ -25,7 +26,7 @@ class VfioConfigFuzzTest {
         FakeVmm vmm = new FakeVmm();
         VfioPciDevice vfio = VfioPciDevice.create("vfio0", FakeBackend.nvmeLike(), vmm.interrupts, vmm.mapper, RAM);
         try {
-            List<PciBar> bars = new ArrayList<>(vfio.allocateBars(new FakeVmm.Allocator()));
+            List<PciBar> bars = new ArrayList<>(vfio.allocateBars(new TestBarAllocator()));
             for (int step = 0; step < 256 && data.remainingBytes() > 0; step++) {
                 int width = data.pickValue(WIDTHS);
                 switch (data.consumeInt(0, 3)) {

@@ -4,6 +4,7 @@ import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceContext;
 import io.jvmm.spi.DeviceException;
+import io.jvmm.testkit.DeviceConfigs;
 import io.jvmm.vfio.kernel.VfioHost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,53 +20,9 @@ class VfioDeviceFactoryTest {
     @TempDir
     Path root;
 
-    private static DeviceConfig config(Map<String, String> values) {
-        return new DeviceConfig() {
-            @Override
-            public String type() {
-                return "vfio";
-            }
-
-            @Override
-            public String id() {
-                return "vfio0";
-            }
-
-            @Override
-            public Optional<String> string(String key) {
-                return Optional.ofNullable(values.get(key));
-            }
-
-            @Override
-            public Optional<Long> integer(String key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Boolean> bool(String key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Long> size(String key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> path(String key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Set<String> keys() {
-                return values.keySet();
-            }
-
-            @Override
-            public String location() {
-                return "test";
-            }
-        };
+    /** The table as jvmm's config reader hands it to the factory. */
+    private DeviceConfig config(Map<String, String> values) {
+        return DeviceConfigs.of("vfio", "vfio0", root, values);
     }
 
     /** A context that fails the test if the factory reaches for the VM. */

@@ -1,5 +1,6 @@
 package io.jvmm.vfio;
 
+import io.jvmm.testkit.TestBarAllocator;
 import io.jvmm.spi.PciBar;
 import io.jvmm.spi.RamRegion;
 import io.jvmm.vfio.backend.PassthroughBackend;
@@ -24,7 +25,7 @@ class VfioPciDeviceTest {
         vfio = VfioPciDevice.create("vfio0", device, vmm.interrupts, vmm.mapper,
                 List.of(new RamRegion(0, 0x8000_0000L, 0x7f00_0000_0000L), new RamRegion(0x1_0000_0000L, 0x4000_0000L,
                         0x7f10_0000_0000L)));
-        bars = vfio.allocateBars(new FakeVmm.Allocator());
+        bars = vfio.allocateBars(new TestBarAllocator());
     }
 
     private static byte[] le(int v, int length) {

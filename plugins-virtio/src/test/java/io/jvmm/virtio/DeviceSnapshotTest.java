@@ -9,7 +9,8 @@ import io.jvmm.spi.PciDevice;
 import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.block.BlockFactory;
-import io.jvmm.virtio.block.MapConfig;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import io.jvmm.virtio.console.ConsoleFactory;
 import io.jvmm.virtio.rng.RngDeviceFactory;
 import io.jvmm.virtio.block.TestMemory;
@@ -59,7 +60,7 @@ class DeviceSnapshotTest {
 
     private Device create(DeviceFactory factory, String type, Map<String, Object> config, TestDeviceContext context)
             throws DeviceException {
-        Device d = factory.create(new MapConfig(type, "dev0", dir, config), context);
+        Device d = factory.create(DeviceConfigs.of(type, "dev0", dir, config), context);
         open.add(d);
         return d;
     }

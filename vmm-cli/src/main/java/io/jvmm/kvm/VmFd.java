@@ -158,18 +158,18 @@ public final class VmFd implements AutoCloseable {
         }
     }
 
-    /** KVM_GET_CLOCK: the kvmclock value in ns. */
-    public long getClock() {
-        try (Memory m = new Memory(48)) {
+    /** KVM_GET_CLOCK: the kvmclock value in ns, and whether it is the guest's own view. */
+    public KvmClockData getClock() {
+        try (Memory m = new Memory(KvmClockData.SIZE)) {
             m.clear();
             Ioctl.call(fd, "KVM_GET_CLOCK", KvmIoctls.KVM_GET_CLOCK, m);
-            return m.getLong(0);
+            return new KvmClockData(m.getLong(0), m.getInt(8));
         }
     }
 
     /** KVM_SET_CLOCK: sets the kvmclock value in ns. */
     public void setClock(long nanos) {
-        try (Memory m = new Memory(48)) {
+        try (Memory m = new Memory(KvmClockData.SIZE)) {
             m.clear();
             m.setLong(0, nanos);
             Ioctl.call(fd, "KVM_SET_CLOCK", KvmIoctls.KVM_SET_CLOCK, m);

@@ -7,6 +7,7 @@ import io.jvmm.kvm.Kvm;
 import io.jvmm.kvm.KvmException;
 import io.jvmm.kvm.VcpuFd;
 import io.jvmm.kvm.VmFd;
+import io.jvmm.memory.GuestRam;
 import io.jvmm.memory.HostMemory;
 import io.jvmm.snapshot.MemoryImage;
 import io.jvmm.snapshot.MemoryIndex;
@@ -144,14 +145,21 @@ public final class Vm implements AutoCloseable, VmControl {
                 p.pause();
             }
         }
+        PausedClock clock;
         try {
-            pausedClock = vmFd.getClock();
+            clock = PausedClock.read(vmFd.getClock(), vcpus, new GuestRam(ramRegions));
         } catch (KvmException e) {
             resumeDevicesAndVcpus();
             throw new VmException("pause: " + e.getMessage(), e);
         }
+        pausedClock = clock.nanos();
         state = State.PAUSED;
-        log.info("{} paused (guest clock {} ns)", name, pausedClock);
+        if (clock.tscStable()) {
+            log.info("{} paused (guest clock {} ns)", name, pausedClock);
+        } else {
+            log.info("{} paused (guest clock {} ns, the latest a vCPU's pvclock shows; KVM_GET_CLOCK said {} ns"
+                    + " and is not TSC-stable here)", name, pausedClock, clock.kvmNanos());
+        }
     }
 
     @Override

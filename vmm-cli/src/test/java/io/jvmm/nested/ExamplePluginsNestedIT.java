@@ -45,6 +45,9 @@ class ExamplePluginsNestedIT {
             echo "RESULT memtotal_after_kib=$now"
             echo "RESULT balloon_took_kib=$((before - now))"
             echo BALLOON-DONE
+            # Let the console drain first: the panic's printk would cut into the lines above
+            # (seen under load: "BALLOON[   2-DONE", and the driver never saw the marker).
+            sleep 3
             echo c > /proc/sysrq-trigger
             """;
 

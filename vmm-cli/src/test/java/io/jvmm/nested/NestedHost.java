@@ -51,8 +51,15 @@ final class NestedHost {
      * from before a change to the guest image, e.g. a module added, gets the new one.
      */
     static Path guestAssets(Path dir) throws IOException, InterruptedException {
-        Result r = exec(List.of(repo().resolve("scripts/guest-image").toString(), dir.toString()), 900);
-        assertThat(r.exitCode()).as("scripts/guest-image failed:\n" + r.output()).isZero();
+        // Nested classes run in two Failsafe forks at once (jvmm.nested.forks): one writes the
+        // shared directory at a time.
+        Files.createDirectories(dir);
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock held = lock.lock()) {
+            Result r = exec(List.of(repo().resolve("scripts/guest-image").toString(), dir.toString()), 900);
+            assertThat(r.exitCode()).as("scripts/guest-image failed:\n" + r.output()).isZero();
+        }
         return dir;
     }
 

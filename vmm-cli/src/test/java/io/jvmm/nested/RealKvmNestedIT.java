@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("nested")
 class RealKvmNestedIT {
     /** The classes tagged "real-kvm"; each must run, and pass, in L1. */
-    private static final List<String> REAL_KVM_CLASSES = List.of("KvmRealModeTest", "VcpuStatesRealKvmTest");
+    private static final List<String> REAL_KVM_CLASSES = List.of("KvmRealModeTest", "VcpuStatesRealKvmTest", "PausedClockRealKvmTest");
 
     private static Path work;
     private static GuestScenario tripleFault;

@@ -78,14 +78,18 @@ class SnapshotNestedIT {
                 waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
                   [ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null && return 1; sleep 0.2; done; }
                 count() { grep -c '^COUNT' "$1" 2>/dev/null || echo 0; }
-                bin/jvmm run --api-socket "$C/api.sock" "$D/vm.toml" > "$D/run.out" 2>&1 &
+                bin/jvmm run --log-level info --api-socket "$C/api.sock" "$D/vm.toml" > "$D/run.out" 2>&1 &
                 PID=$!
                 waitfor "$D/serial.log" '^COUNT 30' 1500 || echo "DRIVER no counter"
                 api "$C/api.sock" pause > "$D/pause.json"
                 a=$(count "$D/serial.log"); sleep 3; b=$(count "$D/serial.log")
                 echo "paused_before=$a paused_after=$b" > "$D/pause.txt"
                 api "$C/api.sock" resume >> "$D/pause.json"
-                sleep 2
+                # The next number, timed: a guest clock set back on resume would hold every timer.
+                r0=$(date +%%s%%N); n=0
+                while [ "$(count "$D/serial.log")" -le "$b" ] && [ $n -lt 100 ]; do n=$((n+1)); sleep 0.2; done
+                echo "resume_to_next_count_ms=$(( ($(date +%%s%%N) - r0) / 1000000 ))" >> "$D/pause.txt"
+                sleep 1
                 echo "resumed_after=$(count "$D/serial.log")" >> "$D/pause.txt"
                 api "$C/api.sock" snapshot "{\\"dir\\": \\"$D/snap\\", \\"after\\": \\"exit\\"}" > "$D/snapshot.json"
                 wait $PID; echo $? > "$D/run.exit"; PID=
@@ -145,9 +149,12 @@ class SnapshotNestedIT {
     @Test
     void pauseStopsTheCounterForThreeSecondsAndResumeContinuesWithTheNextNumber() throws IOException {
         Map<String, Integer> p = pauseNumbers();
-        assertThat(p).as(describe()).containsKeys("paused_before", "paused_after", "resumed_after");
+        assertThat(p).as(describe()).containsKeys("paused_before", "paused_after", "resumed_after",
+                "resume_to_next_count_ms");
         assertThat(p.get("paused_after")).as(describe()).isEqualTo(p.get("paused_before"));
         assertThat(p.get("resumed_after")).as(describe()).isGreaterThan(p.get("paused_after"));
+        // Every 100 ms before the pause, so within a few of those after it (not seconds later).
+        assertThat(p.get("resume_to_next_count_ms")).as(describe()).isLessThan(5000);
         List<Integer> c = counts("serial.log");
         for (int i = 0; i < c.size(); i++) {
             assertThat(c.get(i)).as("counter sequence " + c + "\n" + describe()).isEqualTo(i);

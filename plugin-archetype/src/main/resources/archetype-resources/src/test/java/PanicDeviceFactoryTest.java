@@ -4,30 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jvmm.spi.DeviceConfig;
+import io.jvmm.config.TomlDeviceConfig;
 import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceFactory;
 import io.jvmm.spi.SpiVersion;
+import io.jvmm.testkit.DeviceConfigs;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What jvmm does with the plugin: find the factory by its service file, check keys, create. */
 class PanicDeviceFactoryTest {
-    /** A device table with string values, as jvmm hands it over. */
-    private record Table(Map<String, String> values) implements DeviceConfig {
-        public String type() { return "${deviceType}"; }
-        public String id() { return "panic0"; }
-        public Optional<String> string(String key) { return Optional.ofNullable(values.get(key)); }
-        public Optional<Long> integer(String key) { return Optional.empty(); }
-        public Optional<Boolean> bool(String key) { return Optional.empty(); }
-        public Optional<Long> size(String key) { return Optional.empty(); }
-        public Optional<Path> path(String key) { return Optional.empty(); }
-        public Set<String> keys() { return values.keySet(); }
-        public String location() { return "vm.toml"; }
+    /** A [[device]] table read by jvmm's own config reader, as jvmm hands it over. */
+    private static TomlDeviceConfig table(String onPanic) {
+        return DeviceConfigs.parse(Path.of("."), "type = \"${deviceType}\"\nid = \"panic0\"\non-panic = \"" + onPanic + "\"\n");
     }
 
     @Test
@@ -41,9 +31,9 @@ class PanicDeviceFactoryTest {
     @Test
     void createsTheDeviceAndRefusesABadValueNamingTheKey() {
         PanicDeviceFactory factory = new PanicDeviceFactory();
-        assertEquals("panic0", factory.create(new Table(Map.of("on-panic", "ignore")), null).id());
+        assertEquals("panic0", factory.create(table("ignore"), null).id());
         DeviceConfigException e = assertThrows(DeviceConfigException.class,
-                () -> factory.create(new Table(Map.of("on-panic", "reboot")), null));
+                () -> factory.create(table("reboot"), null));
         assertEquals("on-panic", e.key());
     }
 }

@@ -4,29 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.jvmm.spi.PciBar;
-import io.jvmm.spi.PciBarAllocator;
+import io.jvmm.testkit.TestBarAllocator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The device as a guest's PCI code and the pvpanic driver see it. */
 class PanicDeviceTest {
-    private static final PciBarAllocator AT_C0000000 = new PciBarAllocator() {
-        @Override
-        public long allocate(PciBar.Type type, long size) {
-            return 0xc000_0000L;
-        }
-
-        @Override
-        public long allocateAt(PciBar.Type type, long address, long size) {
-            return address;
-        }
-
-        @Override
-        public void free(PciBar.Type type, long address, long size) {
-        }
-    };
-
     private static byte[] le(int v) {
         return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
     }
@@ -34,7 +18,7 @@ class PanicDeviceTest {
     @Test
     void theGuestFindsThePvpanicIdsAndSizesItsBar() {
         PanicDevice device = new PanicDevice("panic0", () -> { });
-        List<PciBar> bars = device.allocateBars(AT_C0000000);
+        List<PciBar> bars = device.allocateBars(new TestBarAllocator());
         assertEquals(0x0011_1b36, device.readConfigRegister(0));
         assertEquals(0xc000_0000, device.readConfigRegister(4));
         assertNull(device.writeConfigRegister(4, 0, le(0xffff_ffff)));
@@ -46,7 +30,7 @@ class PanicDeviceTest {
     void aPanicWrittenByTheGuestIsReported() {
         AtomicInteger panics = new AtomicInteger();
         PanicDevice device = new PanicDevice("panic0", panics::incrementAndGet);
-        PciBar bar = device.allocateBars(AT_C0000000).get(0);
+        PciBar bar = device.allocateBars(new TestBarAllocator()).get(0);
         byte[] supported = new byte[1];
         device.readBar(bar, 0, supported);
         assertEquals(PanicDevice.PVPANIC_PANICKED | PanicDevice.PVPANIC_CRASH_LOADED, supported[0]);

@@ -1,8 +1,8 @@
 package io.jvmm.vfio.pci;
 
+import io.jvmm.testkit.TestBarAllocator;
 import io.jvmm.spi.PciBar;
 import io.jvmm.spi.PciDevice;
-import io.jvmm.vfio.FakeVmm;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class GuestBarsTest {
         placed = bars.place(List.of(new BarSpec(0, PciBar.Type.MMIO64, true, 0x4000),
                 new BarSpec(2, PciBar.Type.IO, false, 0x100),
                 new BarSpec(3, PciBar.Type.MMIO32, false, 0x1000),
-                new BarSpec(PciBar.ROM_INDEX, PciBar.Type.MMIO32, false, 0x10000)), new FakeVmm.Allocator());
+                new BarSpec(PciBar.ROM_INDEX, PciBar.Type.MMIO32, false, 0x10000)), new TestBarAllocator());
     }
 
     private static byte[] le(int v) {

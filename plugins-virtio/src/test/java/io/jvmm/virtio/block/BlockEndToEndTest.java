@@ -1,5 +1,7 @@
 package io.jvmm.virtio.block;
 
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvmm.spi.Device;
@@ -36,7 +38,7 @@ class BlockEndToEndTest {
         byte[] marker = "JVMM-E2E-MARKER".getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(marker, 0, image, 100 * 512, marker.length);
         Files.write(dir.resolve("vda.img"), image);
-        MapConfig config = new MapConfig("virtio-blk", "vda", dir, Map.of("path", "vda.img", "serial", "e2e-serial"));
+        TomlDeviceConfig config = DeviceConfigs.of("virtio-blk", "vda", dir, Map.of("path", "vda.img", "serial", "e2e-serial"));
         try (Device device = new BlockFactory().create(config, context)) {
             ModernVirtioDriver driver = new ModernVirtioDriver((PciDevice) device, context.recordingIoEvents(),
                     new TestBarAllocator(), memory);

@@ -1,5 +1,7 @@
 package io.jvmm.virtio.block;
 
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -25,8 +27,8 @@ class BlockFactoryTest {
 
     private final TestDeviceContext context = new TestDeviceContext("disk0", new TestMemory(1 << 20));
 
-    private MapConfig config(Map<String, Object> values) {
-        return new MapConfig("virtio-blk", "disk0", dir, values);
+    private TomlDeviceConfig config(Map<String, Object> values) {
+        return DeviceConfigs.of("virtio-blk", "disk0", dir, values);
     }
 
     private Path image(long bytes) throws Exception {
@@ -40,11 +42,11 @@ class BlockFactoryTest {
     @Test
     void asksForEveryKeyItUnderstands() throws Exception {
         image(1 << 20);
-        MapConfig c = config(Map.of("path", "disk.img"));
+        TomlDeviceConfig c = config(Map.of("path", "disk.img"));
         try (Device d = new BlockFactory().create(c, context)) {
             assertThat(d.id()).isEqualTo("disk0");
         }
-        assertThat(c.asked).containsExactlyInAnyOrder("path", "readonly", "serial", "queues", "direct");
+        assertThat(c.knownKeys()).containsExactlyInAnyOrder("path", "readonly", "serial", "queues", "direct");
     }
 
     @Test
@@ -158,7 +160,7 @@ class BlockFactoryTest {
 
     @Test
     void theDefaultSerialIsTheDeviceIdCutTo20Bytes() {
-        BlockConfig c = BlockConfig.from(new MapConfig("virtio-blk", "a-very-long-device-id-indeed", dir,
+        BlockConfig c = BlockConfig.from(DeviceConfigs.of("virtio-blk", "a-very-long-device-id-indeed", dir,
                 Map.of("path", "x")));
         assertThat(new String(c.serial())).isEqualTo("a-very-long-device-i");
     }

@@ -1,5 +1,7 @@
 package io.jvmm.virtio.block;
 
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvmm.virtio.DescriptorChain;
@@ -26,7 +28,7 @@ class VirtioBlockTest {
         Files.write(dir.resolve("d.img"), content);
         try (DiskImage img = DiskImage.open(dir.resolve("d.img"), false, false)) {
             VirtioBlock dev = new VirtioBlock("d", img,
-                    BlockConfig.from(new MapConfig("virtio-blk", "d", dir, Map.of("path", "d.img", "queues", 2L))));
+                    BlockConfig.from(DeviceConfigs.of("virtio-blk", "d", dir, Map.of("path", "d.img", "queues", 2L))));
             FakeQueue q0 = new FakeQueue(0, 256);
             FakeQueue q1 = new FakeQueue(1, 256);
             FakeActivation a = new FakeActivation(VirtioBlock.bit(VirtioBlock.F_MQ), memory, q0, q1);
@@ -65,7 +67,7 @@ class VirtioBlockTest {
         Files.write(dir.resolve("d.img"), new byte[4096]);
         try (DiskImage img = DiskImage.open(dir.resolve("d.img"), false, false)) {
             VirtioBlock dev = new VirtioBlock("d", img,
-                    BlockConfig.from(new MapConfig("virtio-blk", "d", dir, Map.of("path", "d.img"))));
+                    BlockConfig.from(DeviceConfigs.of("virtio-blk", "d", dir, Map.of("path", "d.img"))));
             FakeQueue q = new FakeQueue(0, 256);
             FakeActivation a = new FakeActivation(0, memory, q);
             dev.activate(a);

@@ -5,22 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceFactory;
-import io.jvmm.virtio.block.MapConfig;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class ConsoleConfigTest {
-    private static MapConfig config(Map<String, Object> values) {
-        return new MapConfig("virtio-console", "con0", Path.of("/tmp"), values);
+    private static TomlDeviceConfig config(Map<String, Object> values) {
+        return DeviceConfigs.of("virtio-console", "con0", Path.of("/tmp"), values);
     }
 
     @Test
     void readsEveryKeyItKnowsAndDefaultsToStdio() {
-        MapConfig c = config(Map.of());
+        TomlDeviceConfig c = config(Map.of());
         ConsoleConfig cc = ConsoleConfig.from(c);
-        assertThat(c.asked).containsExactlyInAnyOrder("output", "path", "cols", "rows");
+        assertThat(c.knownKeys()).containsExactlyInAnyOrder("output", "path", "cols", "rows");
         assertThat(cc.output()).isEqualTo(ConsoleConfig.Output.STDIO);
         assertThat(cc.size()).isEmpty();
     }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceFactory;
-import io.jvmm.virtio.block.MapConfig;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -14,15 +15,15 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 class NetConfigTest {
-    private static MapConfig config(Map<String, Object> values) {
-        return new MapConfig("virtio-net", "net0", Path.of("/"), values);
+    private static TomlDeviceConfig config(Map<String, Object> values) {
+        return DeviceConfigs.of("virtio-net", "net0", Path.of("/"), values);
     }
 
     @Test
     void readsEveryKeyItKnows() {
-        MapConfig c = config(Map.of("tap", "tap0"));
+        TomlDeviceConfig c = config(Map.of("tap", "tap0"));
         NetConfig n = NetConfig.from(c);
-        assertThat(c.asked).containsExactlyInAnyOrder("tap", "mac", "mtu", "mergeable_rx_buffers");
+        assertThat(c.knownKeys()).containsExactlyInAnyOrder("tap", "mac", "mtu", "mergeable_rx_buffers");
         assertThat(n.mtu()).isZero();
         assertThat(n.effectiveMtu()).isEqualTo(1500);
         assertThat(n.mergeable()).isTrue();

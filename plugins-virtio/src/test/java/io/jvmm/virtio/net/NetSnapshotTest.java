@@ -8,7 +8,8 @@ import io.jvmm.spi.PciDevice;
 import io.jvmm.spi.Snapshottable;
 import io.jvmm.spi.Snapshottable.StateException;
 import io.jvmm.virtio.VirtioFeatures;
-import io.jvmm.virtio.block.MapConfig;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import io.jvmm.virtio.block.TestMemory;
 import io.jvmm.testkit.ModernVirtioDriver;
 import io.jvmm.testkit.TestBarAllocator;
@@ -53,7 +54,7 @@ class NetSnapshotTest {
     }
 
     private Device create(Map<String, Object> config, TestDeviceContext context) throws DeviceException {
-        Device d = new NetFactory().create(new MapConfig("virtio-net", "net0", dir, config), context);
+        Device d = new NetFactory().create(DeviceConfigs.of("virtio-net", "net0", dir, config), context);
         open.add(d);
         return d;
     }

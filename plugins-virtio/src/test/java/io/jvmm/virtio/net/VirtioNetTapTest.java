@@ -9,7 +9,8 @@ import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.block.Chains;
 import io.jvmm.virtio.block.FakeActivation;
 import io.jvmm.virtio.block.FakeQueue;
-import io.jvmm.virtio.block.MapConfig;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import io.jvmm.virtio.block.TestMemory;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -82,7 +83,7 @@ class VirtioNetTapTest {
     }
 
     private FakeQueue[] start(long features) {
-        NetConfig cfg = NetConfig.from(new MapConfig("virtio-net", "net0", Path.of("/"), Map.of("tap", name)));
+        NetConfig cfg = NetConfig.from(DeviceConfigs.of("virtio-net", "net0", Path.of("/"), Map.of("tap", name)));
         device = new VirtioNet("net0", tap, cfg);
         assertThat(device.acceptFeatures(features)).isTrue();
         FakeQueue rx = new FakeQueue(0, 256, rxKick);

@@ -4,6 +4,8 @@ import io.jvmm.spi.Device;
 import io.jvmm.spi.DeviceConfig;
 import io.jvmm.spi.DeviceException;
 import io.jvmm.spi.PciDevice;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import io.jvmm.testkit.ByteArrayGuestMemory;
 import io.jvmm.testkit.DriverRing;
 import io.jvmm.testkit.DriverRing.Buf;
@@ -37,61 +39,9 @@ class RngDeviceTest {
     private final ByteArrayGuestMemory memory = new ByteArrayGuestMemory(0x40_0000);
     private final TestDeviceContext context = new TestDeviceContext("rng0", memory);
 
-    /** A DeviceConfig over a map, recording keys asked for. */
-    record MapConfig(Map<String, Object> values, Set<String> asked) implements DeviceConfig {
-        MapConfig(Map<String, Object> values) {
-            this(values, new HashSet<>());
-        }
-
-        @Override
-        public String type() {
-            return "virtio-rng";
-        }
-
-        @Override
-        public String id() {
-            return "rng0";
-        }
-
-        private Optional<Object> get(String key) {
-            asked.add(key);
-            return Optional.ofNullable(values.get(key));
-        }
-
-        @Override
-        public Optional<String> string(String key) {
-            return get(key).map(String::valueOf);
-        }
-
-        @Override
-        public Optional<Long> integer(String key) {
-            return get(key).map(v -> (Long) v);
-        }
-
-        @Override
-        public Optional<Boolean> bool(String key) {
-            return get(key).map(v -> (Boolean) v);
-        }
-
-        @Override
-        public Optional<Long> size(String key) {
-            return integer(key);
-        }
-
-        @Override
-        public Optional<Path> path(String key) {
-            return get(key).map(v -> Path.of(String.valueOf(v)));
-        }
-
-        @Override
-        public Set<String> keys() {
-            return values.keySet();
-        }
-
-        @Override
-        public String location() {
-            return "test";
-        }
+    /** The table as jvmm's config reader hands it to the factory. */
+    private TomlDeviceConfig config(Map<String, Object> values) {
+        return DeviceConfigs.of("virtio-rng", "rng0", dir, values);
     }
 
     private ModernVirtioDriver driverFor(Device device) {
@@ -114,7 +64,7 @@ class RngDeviceTest {
 
     @Test
     void isAnEntropyFunctionWithOneQueueAndNoConfigSpace() throws Exception {
-        try (Device device = new RngDeviceFactory().create(new MapConfig(Map.of()), context)) {
+        try (Device device = new RngDeviceFactory().create(config(Map.of()), context)) {
             ModernVirtioDriver driver = driverFor(device);
             assertThat(driver.config(0x02, 2)).isEqualTo(0x1044);
             assertThat(driver.common(0x12, 2)).isEqualTo(1);
@@ -130,7 +80,7 @@ class RngDeviceTest {
             pattern[i] = (byte) (i * 31 + 7);
         }
         Path source = Files.write(dir.resolve("entropy"), pattern);
-        try (Device device = new RngDeviceFactory().create(new MapConfig(Map.of("source", source.toString())),
+        try (Device device = new RngDeviceFactory().create(config(Map.of("source", source.toString())),
                 context)) {
             ModernVirtioDriver driver = driverFor(device);
             DriverRing ring = bringUp(driver, 0x1000);
@@ -162,7 +112,7 @@ class RngDeviceTest {
 
     @Test
     void defaultsToDevUrandomAndWorksAgainAfterAReset() throws Exception {
-        try (Device device = new RngDeviceFactory().create(new MapConfig(Map.of()), context)) {
+        try (Device device = new RngDeviceFactory().create(config(Map.of()), context)) {
             ModernVirtioDriver driver = driverFor(device);
             for (int round = 0; round < 2; round++) {
                 DriverRing ring = bringUp(driver, 0x1000 + 0x4000L * round);
@@ -177,7 +127,7 @@ class RngDeviceTest {
 
     @Test
     void aMissingSourceIsAClearError() {
-        MapConfig config = new MapConfig(Map.of("source", dir.resolve("nope").toString()));
+        TomlDeviceConfig config = config(Map.of("source", dir.resolve("nope").toString()));
         assertThatThrownBy(() -> new RngDeviceFactory().create(config, context))
                 .isInstanceOf(DeviceException.class)
                 .hasMessageContaining("virtio-rng: cannot open the entropy source")
@@ -186,8 +136,8 @@ class RngDeviceTest {
 
     @Test
     void asksOnlyForTheSourceKey() throws Exception {
-        MapConfig config = new MapConfig(Map.of());
+        TomlDeviceConfig config = config(Map.of());
         new RngDeviceFactory().create(config, context).close();
-        assertThat(config.asked()).containsExactly("source");
+        assertThat(config.knownKeys()).containsExactly("source");
     }
 }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceFactory;
-import io.jvmm.virtio.block.MapConfig;
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -21,15 +22,15 @@ class VsockConfigTest {
     @TempDir
     Path dir;
 
-    private MapConfig config(Map<String, Object> values) {
-        return new MapConfig("virtio-vsock", "vsock0", dir, values);
+    private TomlDeviceConfig config(Map<String, Object> values) {
+        return DeviceConfigs.of("virtio-vsock", "vsock0", dir, values);
     }
 
     @Test
     void readsCidAndSocket() {
-        MapConfig c = config(Map.of("cid", 3L, "socket", "vm.vsock"));
+        TomlDeviceConfig c = config(Map.of("cid", 3L, "socket", "vm.vsock"));
         VsockConfig v = VsockConfig.from(c);
-        assertThat(c.asked).containsExactlyInAnyOrder("cid", "socket");
+        assertThat(c.knownKeys()).containsExactlyInAnyOrder("cid", "socket");
         assertThat(v.cid()).isEqualTo(3);
         assertThat(v.socket()).isEqualTo(dir.resolve("vm.vsock"));
     }

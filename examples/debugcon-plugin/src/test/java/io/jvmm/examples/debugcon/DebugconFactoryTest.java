@@ -1,5 +1,7 @@
 package io.jvmm.examples.debugcon;
 
+import io.jvmm.config.TomlDeviceConfig;
+import io.jvmm.testkit.DeviceConfigs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,68 +27,9 @@ class DebugconFactoryTest {
     @TempDir
     Path dir;
 
-    /** A DeviceConfig over a map, resolving paths against {@link #dir}, as the VMM's does. */
-    private final class MapConfig implements DeviceConfig {
-        private final Map<String, Object> values;
-        final Set<String> asked = new HashSet<>();
-
-        MapConfig(Map<String, Object> values) {
-            this.values = values;
-        }
-
-        @Override
-        public String type() {
-            return "debugcon";
-        }
-
-        @Override
-        public String id() {
-            return "debugcon0";
-        }
-
-        private <T> Optional<T> get(String key, Class<T> type) {
-            asked.add(key);
-            Object v = values.get(key);
-            if (v != null && !type.isInstance(v)) {
-                throw new DeviceConfigException(key, "has the wrong type");
-            }
-            return Optional.ofNullable(type.cast(v));
-        }
-
-        @Override
-        public Optional<String> string(String key) {
-            return get(key, String.class);
-        }
-
-        @Override
-        public Optional<Long> integer(String key) {
-            return get(key, Long.class);
-        }
-
-        @Override
-        public Optional<Boolean> bool(String key) {
-            return get(key, Boolean.class);
-        }
-
-        @Override
-        public Optional<Long> size(String key) {
-            return get(key, Long.class);
-        }
-
-        @Override
-        public Optional<Path> path(String key) {
-            return get(key, String.class).map(dir::resolve);
-        }
-
-        @Override
-        public Set<String> keys() {
-            return values.keySet();
-        }
-
-        @Override
-        public String location() {
-            return "test";
-        }
+    /** The table as jvmm's config reader hands it to the factory, paths resolving against {@link #dir}. */
+    private TomlDeviceConfig config(Map<String, Object> values) {
+        return DeviceConfigs.of("debugcon", "debugcon0", dir, values);
     }
 
     private static PlatformDevice create(DeviceConfig config) throws DeviceException {
@@ -98,7 +41,7 @@ class DebugconFactoryTest {
     void guestWritesAreAppendedToTheFile() throws Exception {
         Path log = dir.resolve("debugcon.log");
         Files.writeString(log, "before\n");
-        try (PlatformDevice dev = create(new MapConfig(Map.of("path", "debugcon.log")))) {
+        try (PlatformDevice dev = create(config(Map.of("path", "debugcon.log")))) {
             for (byte b : "hello\n".getBytes(StandardCharsets.US_ASCII)) {
                 dev.write(0, new byte[] {b});
             }
@@ -109,7 +52,7 @@ class DebugconFactoryTest {
     @Test
     void onlyTheLowByteOfAWideWriteIsTheCharacter() throws Exception {
         Path log = dir.resolve("out.log");
-        try (PlatformDevice dev = create(new MapConfig(Map.of("path", "out.log")))) {
+        try (PlatformDevice dev = create(config(Map.of("path", "out.log")))) {
             dev.write(0, new byte[] {'A', 'B'});
         }
         assertThat(Files.readString(log)).isEqualTo("A");
@@ -117,7 +60,7 @@ class DebugconFactoryTest {
 
     @Test
     void readsReturnTheBochsDetectionValue() throws Exception {
-        try (PlatformDevice dev = create(new MapConfig(Map.of()))) {
+        try (PlatformDevice dev = create(config(Map.of()))) {
             byte[] data = new byte[1];
             dev.read(0, data);
             assertThat(data[0] & 0xff).isEqualTo(0xE9);
@@ -126,33 +69,33 @@ class DebugconFactoryTest {
 
     @Test
     void claimsOnePortDefault0xE9OrTheConfiguredOne() throws Exception {
-        try (PlatformDevice dev = create(new MapConfig(Map.of()))) {
+        try (PlatformDevice dev = create(config(Map.of()))) {
             assertThat(dev.regions()).containsExactly(new BusRegion(BusRegion.AddressSpace.PIO, 0xE9, 1));
             assertThat(dev.id()).isEqualTo("debugcon0");
         }
-        try (PlatformDevice dev = create(new MapConfig(Map.of("port", 0x402L)))) {
+        try (PlatformDevice dev = create(config(Map.of("port", 0x402L)))) {
             assertThat(dev.regions()).containsExactly(new BusRegion(BusRegion.AddressSpace.PIO, 0x402, 1));
         }
     }
 
     @Test
     void asksForEveryKeyItUnderstands() throws Exception {
-        MapConfig config = new MapConfig(Map.of());
+        TomlDeviceConfig config = config(Map.of());
         try (Device dev = create(config)) {
-            assertThat(config.asked).containsExactlyInAnyOrder("port", "path");
+            assertThat(config.knownKeys()).containsExactlyInAnyOrder("port", "path");
         }
     }
 
     @Test
     void rejectsAPortOutsideTheIoSpace() {
-        assertThatThrownBy(() -> create(new MapConfig(Map.of("port", 0x10000L))))
+        assertThatThrownBy(() -> create(config(Map.of("port", 0x10000L))))
                 .isInstanceOf(DeviceConfigException.class)
                 .hasMessageContaining("port");
     }
 
     @Test
     void aFileThatCannotBeOpenedIsADeviceException() {
-        assertThatThrownBy(() -> create(new MapConfig(Map.of("path", "no/such/dir/x.log"))))
+        assertThatThrownBy(() -> create(config(Map.of("path", "no/such/dir/x.log"))))
                 .isInstanceOf(DeviceException.class)
                 .hasMessageContaining("x.log");
     }

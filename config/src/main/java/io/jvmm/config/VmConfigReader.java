@@ -27,6 +27,19 @@ final class VmConfigReader {
         return new VmConfigReader(source).read(document);
     }
 
+    /** The [[device]] tables alone; [vm], [boot] and [serial] may be there and are not read. */
+    static List<DeviceSection> readDevices(ConfigSource source, Map<String, Object> document) throws ConfigException {
+        VmConfigReader reader = new VmConfigReader(source);
+        for (Map.Entry<String, Object> e : document.entrySet()) {
+            reader.checkTopLevel(e.getKey(), e.getValue());
+        }
+        List<DeviceSection> devices = reader.readDevices(document.get("device"));
+        if (!reader.errors.isEmpty()) {
+            throw new ConfigException(reader.errors);
+        }
+        return devices;
+    }
+
     private VmConfig read(Map<String, Object> document) throws ConfigException {
         for (Map.Entry<String, Object> e : document.entrySet()) {
             checkTopLevel(e.getKey(), e.getValue());

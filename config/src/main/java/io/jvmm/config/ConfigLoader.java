@@ -74,11 +74,31 @@ public final class ConfigLoader {
      * comes this way, through the same limits as a file ({@link TomlLimits}).
      */
     public static VmConfig load(Path file, String text) throws ConfigException {
+        ConfigSource source = new ConfigSource(file, checkSize(file, text));
+        return VmConfigReader.read(source, document(source, text));
+    }
+
+    /**
+     * Only the [[device]] tables of {@code text}, read as {@link #load(Path, String)} reads them
+     * (same limits, TOML parser, ids and error placement) but without requiring [vm] or [boot]:
+     * what a plugin's unit test needs to hand its factory the {@code DeviceConfig} jvmm would
+     * (jvmm-plugin-testkit's {@code DeviceConfigs}). Paths resolve against {@code file}'s directory.
+     */
+    public static List<DeviceSection> loadDevices(Path file, String text) throws ConfigException {
+        ConfigSource source = new ConfigSource(file, checkSize(file, text));
+        return VmConfigReader.readDevices(source, document(source, text));
+    }
+
+    private static String checkSize(Path file, String text) throws ConfigException {
         String tooLong = TomlLimits.sizeProblem(text.length());
         if (tooLong != null) {
             throw fileError(file, tooLong);
         }
-        ConfigSource source = new ConfigSource(file, text);
+        return text;
+    }
+
+    /** The bounded pre-scan, toml4j, and the check for control characters in values. */
+    private static Map<String, Object> document(ConfigSource source, String text) throws ConfigException {
         List<ConfigError> problems = TomlLimits.problems(source, text);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -88,7 +108,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return VmConfigReader.read(source, document);
+        return document;
     }
 
     private static Map<String, Object> parse(ConfigSource source, String text) throws ConfigException {
