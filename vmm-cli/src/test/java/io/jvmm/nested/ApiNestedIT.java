@@ -99,7 +99,10 @@ class ApiNestedIT {
                 a=$(count "$D/serial.log"); sleep 3; b=$(count "$D/serial.log")
                 echo "paused_before=$a paused_after=$b" > "$D/pause.txt"
                 bin/jvmm resume apivm > "$D/resume.out" 2>&1
-                sleep 2
+                r0=$(date +%%s%%N); n=0
+                while [ "$(count "$D/serial.log")" -le "$b" ] && [ $n -lt 100 ]; do n=$((n+1)); sleep 0.2; done
+                echo "resume_to_next_count_ms=$(( ($(date +%%s%%N) - r0) / 1000000 ))" >> "$D/pause.txt"
+                sleep 1
                 echo "resumed_after=$(count "$D/serial.log")" >> "$D/pause.txt"
 
                 # 4. 16 clients read the VM in a loop while another pauses, resumes and snapshots.
@@ -245,6 +248,8 @@ class ApiNestedIT {
         Map<String, String> p = values("pause.txt");
         assertThat(p.get("paused_after")).as(describe()).isEqualTo(p.get("paused_before"));
         assertThat(Integer.parseInt(p.get("resumed_after"))).as(describe()).isGreaterThan(Integer.parseInt(p.get("paused_after")));
+        // The counter printed every 100 ms before the pause; it goes on within a few of those.
+        assertThat(Integer.parseInt(p.get("resume_to_next_count_ms"))).as(describe()).isLessThan(5000);
         assertThat(read("resume.out").strip()).isEqualTo("apivm: running");
     }
 
