@@ -22,27 +22,28 @@ import java.util.List;
  * from the guest's pvclock pages at the TSC the paused vCPUs stopped at (what QEMU's
  * kvmclock does when the clock is not reliable).
  *
- * @param nanos     the value to set on resume
- * @param kvmNanos  what KVM_GET_CLOCK said
- * @param tscStable whether KVM said its value is the guest's view
+ * @param nanos      the value to set on resume
+ * @param kvmNanos   what KVM_GET_CLOCK said
+ * @param guestNanos the latest clock a vCPU's pvclock page showed, or -1 if none was read
+ * @param tscStable  whether KVM said its value is the guest's view
  */
-record PausedClock(long nanos, long kvmNanos, boolean tscStable) {
+record PausedClock(long nanos, long kvmNanos, long guestNanos, boolean tscStable) {
 
     /** Reads it with every vCPU parked. */
     static PausedClock read(KvmClockData kvm, List<VcpuFd> vcpus, GuestMemory ram) {
         if (kvm.tscStable()) {
-            return new PausedClock(kvm.nanos(), kvm.nanos(), true);
+            return new PausedClock(kvm.nanos(), kvm.nanos(), -1, true);
         }
-        long latest = kvm.nanos();
+        long guest = -1;
         for (VcpuFd vcpu : vcpus) {
             List<MsrEntry> msrs = vcpu.getMsrs(List.of(PvClockTimeInfo.MSR_KVM_SYSTEM_TIME_NEW, PvClockTimeInfo.MSR_IA32_TSC));
             Long systemTime = value(msrs, PvClockTimeInfo.MSR_KVM_SYSTEM_TIME_NEW);
             Long tsc = value(msrs, PvClockTimeInfo.MSR_IA32_TSC);
             if (systemTime != null && tsc != null) {
-                latest = Math.max(latest, guestView(systemTime, tsc, ram, latest));
+                guest = Math.max(guest, guestView(systemTime, tsc, ram, -1));
             }
         }
-        return new PausedClock(latest, kvm.nanos(), false);
+        return new PausedClock(Math.max(guest, kvm.nanos()), kvm.nanos(), guest, false);
     }
 
     /** One vCPU's clock; {@code fallback} when kvmclock is off or its page is not guest RAM (an address the guest chose). */

@@ -157,8 +157,9 @@ public final class Vm implements AutoCloseable, VmControl {
         if (clock.tscStable()) {
             log.info("{} paused (guest clock {} ns)", name, pausedClock);
         } else {
-            log.info("{} paused (guest clock {} ns, the latest a vCPU's pvclock shows; KVM_GET_CLOCK said {} ns"
-                    + " and is not TSC-stable here)", name, pausedClock, clock.kvmNanos());
+            log.info("{} paused (guest clock {} ns: KVM_GET_CLOCK, not TSC-stable here, said {} ns, the vCPUs' pvclock"
+                    + " pages {})", name, pausedClock, clock.kvmNanos(),
+                    clock.guestNanos() < 0 ? "were not read" : "up to " + clock.guestNanos() + " ns");
         }
     }
 
