@@ -19,11 +19,20 @@ def rss_kib():
     return -1
 
 
-def conn(timeout=30):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(SOCK)
-    return s
+def conn(timeout=30, wait=True):
+    """A connection; with wait, a full backlog (EAGAIN on a Unix socket) is tried again until timeout."""
+    deadline = time.time() + timeout
+    while True:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        try:
+            s.connect(SOCK)
+            return s
+        except BlockingIOError:
+            s.close()
+            if not wait or time.time() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def answer(s):
@@ -102,7 +111,7 @@ s.close()
 held = []
 for i in range(200):
     try:
-        held.append(conn(5))
+        held.append(conn(5, wait=False))
     except OSError:
         break
 print("held_connections=%d" % len(held))

@@ -69,6 +69,11 @@ final class ApiLaunch implements AutoCloseable {
         };
     }
 
+    /** A device's report (DeviceContext.reportEvent, a failure) for event clients. */
+    void deviceEvent(String deviceId, String event, String detail) {
+        events.publish("device", "device", deviceId, "event", event, "detail", detail);
+    }
+
     /** Tells event clients how the VM ended. */
     void ended(VmExit how) {
         events.publish("stopped", "reason", how.name());

@@ -113,7 +113,8 @@ final class RestoreCommand implements Callable<Integer> {
         VmExit exit;
         try (ApiLaunch apiLaunch = api.prepare(vm.vm().name(), String.valueOf(vm.source()));
              SerialConsole console = apiLaunch.console(open(vm.serial()))) {
-            exit = VmLauncher.restore(snap, vm, plugins, console, apiLaunch.onStart(lifecycle.wiring(err)));
+            exit = VmLauncher.restore(snap, vm, plugins, console, apiLaunch.onStart(lifecycle.wiring(err)),
+                    apiLaunch::deviceEvent);
             apiLaunch.ended(exit);
         }
         err.println(RunCommand.message(exit));

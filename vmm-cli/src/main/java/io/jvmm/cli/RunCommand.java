@@ -96,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
         VmExit exit;
         try (ApiLaunch apiLaunch = api.prepare(vm.vm().name(), config.toAbsolutePath().toString());
              SerialConsole console = apiLaunch.console(openConsole(vm.serial()))) {
-            VmLauncher launcher = new VmLauncher(vm, plugins, console);
+            VmLauncher launcher = new VmLauncher(vm, plugins, console).deviceEvents(apiLaunch::deviceEvent);
             exit = launcher.run(apiLaunch.onStart(lifecycle.wiring(spec.commandLine().getErr())));
             apiLaunch.ended(exit);
         }

@@ -70,7 +70,7 @@ class ExamplePluginsNestedIT {
         Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
         Path initrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-plugins.cpio.gz"), GUEST_SCRIPT);
         vm = GuestScenario.create(work, "plugins", assets.resolve("vmlinuz"), initrd, "512M", 2, CMDLINE);
-        for (String f : List.of("exit", "jvmm.out", "serial.log", "status.txt", "api.out")) {
+        for (String f : List.of("exit", "jvmm.out", "serial.log", "status.txt", "api.out", "events.ndjson")) {
             Files.deleteIfExists(vm.dir().resolve(f));
         }
         Files.writeString(vm.dir().resolve("vm.toml"), vm.config() + """
@@ -98,6 +98,9 @@ class ExamplePluginsNestedIT {
                 scripts/lib/run-with-deadline 400 -- bin/jvmm run --plugin-dir '%3$s' --plugin-dir '%4$s' \\
                     --api-socket "$C/api.sock" "$D/vm.toml" > "$D/jvmm.out" 2>&1 &
                 PID=$!
+                # The VM's event stream, from when its socket appears until the VM stops.
+                n=0; while [ ! -S "$C/api.sock" ] && [ $n -lt 300 ]; do n=$((n+1)); sleep 0.2; done
+                curl -sN --unix-socket "$C/api.sock" http://localhost/api/v1/vm/events > "$D/events.ndjson" 2>&1 &
                 waitfor "$D/serial.log" BALLOON-READY 1500 && api PUT /vm/devices/balloon0/command '{"command": "target", "args": ["64"]}'
                 waitfor "$D/serial.log" BALLOON-DONE 1000
                 waitfor "$D/jvmm.out" 'the guest reported a kernel panic' 300
@@ -144,6 +147,11 @@ class ExamplePluginsNestedIT {
     void aGuestKernelPanicIsReportedByThePvpanicDevice() throws IOException {
         assertThat(vm.serial()).as(describe()).contains("sysrq triggered crash");
         assertThat(vm.jvmmOutput()).as(describe()).contains("pvpanic0: the guest reported a kernel panic");
+        // The plugin's DeviceContext.reportEvent, on the VM's event stream.
+        Path events = vm.dir().resolve("events.ndjson");
+        String stream = Files.exists(events) ? Files.readString(events) : "";
+        assertThat(stream.lines().filter(l -> l.contains("\"type\":\"device\"") && l.contains("\"device\":\"pvpanic0\"")
+                && l.contains("\"event\":\"guest-panicked\"")).count()).as(stream + "\n" + describe()).isEqualTo(1);
         assertThat(vm.exitCode()).as(describe()).isZero();
     }
 }
