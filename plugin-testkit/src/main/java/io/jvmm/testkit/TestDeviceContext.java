@@ -22,6 +22,7 @@ public final class TestDeviceContext implements DeviceContext {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
     private volatile boolean restoring;
 
     public TestDeviceContext(String id, GuestMemory memory) {
@@ -87,6 +88,11 @@ public final class TestDeviceContext implements DeviceContext {
     }
 
     @Override
+    public void reportEvent(String event, String detail) {
+        events.add(event + ": " + detail);
+    }
+
+    @Override
     public void reportFailure(String reason, Throwable cause) {
         failures.add(reason);
     }
@@ -121,6 +127,11 @@ public final class TestDeviceContext implements DeviceContext {
 
     public List<Throwable> uncaught() {
         return uncaught;
+    }
+
+    /** What the device reported with {@code reportEvent}, each as "EVENT: DETAIL", in order. */
+    public List<String> events() {
+        return events;
     }
 
     public List<String> failures() {

@@ -55,4 +55,18 @@ public interface DeviceContext {
 
     /** Tells the VMM the device has failed for good; the VM goes on without it. */
     void reportFailure(String reason, Throwable cause);
+
+    /**
+     * Tells the VM's users something this device saw that they should hear of, such as the
+     * guest's report of a kernel panic ({@code guest-panicked}) or a device that stopped until
+     * the driver resets it ({@code needs-reset}). jvmm logs it and puts it on the VM's event
+     * stream ({@code GET /api/v1/vm/events}) as
+     * {@code {"type":"device","device":ID,"event":EVENT,"detail":DETAIL}}. Never blocks; any
+     * thread may call it, a vCPU's too. Added in SPI 3.
+     *
+     * @param event  a short lowercase name, words joined by '-'
+     * @param detail one sentence for a human
+     */
+    default void reportEvent(String event, String detail) {
+    }
 }

@@ -18,11 +18,12 @@ package io.jvmm.spi;
  *
  * <p>History: 1, the first SPI; 2, {@code spiVersion()} must be implemented (see above),
  * {@link PciHeader} for a PCI function's config space, {@link PciDevice#moveBar(PciBar, long)}
- * names the BAR, {@link PciBarAllocator#allocateAt} places a BAR at a given address.
+ * names the BAR, {@link PciBarAllocator#allocateAt} places a BAR at a given address; 3,
+ * {@link DeviceContext#reportEvent} puts what a device saw on the VM's event stream.
  */
 public final class SpiVersion {
     /** The SPI this jar defines. */
-    public static final int CURRENT = 2;
+    public static final int CURRENT = 3;
 
     /** The oldest SPI whose plugins this jar still runs. */
     public static final int OLDEST_SUPPORTED = 1;

@@ -12,7 +12,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
-        subcommands = {RunCommand.class, RestoreCommand.class, io.jvmm.shell.ShellCommand.class, CheckCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, RestoreCommand.class, io.jvmm.shell.ShellCommand.class, LsCommand.class,
+            VmClientCommands.Pause.class, VmClientCommands.Resume.class, VmClientCommands.Snapshot.class,
+            VmClientCommands.Shutdown.class, VmClientCommands.Info.class, VmClientCommands.Device.class,
+            ConsoleCommand.class, AttachCommand.class, CheckCommand.class, PluginsCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class},
         description = {
             "A virtual machine monitor for Linux/KVM: boots a Linux guest described by a TOML config file. "
                     + "The guest's serial console is on this terminal by default; Ctrl-A x stops the VM.",
@@ -25,6 +29,11 @@ import picocli.CommandLine.Spec;
             "  jvmm run --snapshot-on-signal snap vm.toml  kill -USR1 PID writes a snapshot",
             "  jvmm restore snap                        run the VM from that snapshot",
             "  jvmm shell vm.toml                       interactive: pause, snapshot, console, ...",
+            "  jvmm run --detach vm.toml                boot in the background; then from anywhere:",
+            "  jvmm ls                                  this user's running VMs",
+            "  jvmm pause|resume|info|shutdown NAME     drive one through its API socket",
+            "  jvmm snapshot NAME DIR                   snapshot it (it keeps running)",
+            "  jvmm console NAME                        attach to its serial console (Ctrl-] detaches)",
             "  jvmm check vm.toml                       validate a config, no KVM needed",
             "  jvmm plugins                             list the device types you can use",
             "  jvmm help run                            the options of one command",
@@ -40,6 +49,7 @@ public final class JvmmCommand implements Callable<Integer> {
     public static void main(String[] args) {
         io.jvmm.vm.StartupTimeline.mark("main"); // makes no logger: --log-level is applied next
         LogLevel.applyFromArgs(Arrays.asList(args));
+        Detach.rememberArgs(args);
         System.exit(commandLine().execute(args));
     }
 
@@ -64,6 +74,6 @@ public final class JvmmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: run, restore, shell, check or plugins");
+        throw new ParameterException(spec.commandLine(), "missing command: run, restore, shell, ls, pause, resume, snapshot, shutdown, info, device, console, check, plugins or completion");
     }
 }

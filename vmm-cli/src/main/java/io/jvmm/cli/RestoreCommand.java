@@ -6,7 +6,6 @@ import io.jvmm.console.Consoles;
 import io.jvmm.plugin.DeviceCheck;
 import io.jvmm.plugin.PluginRegistry;
 import io.jvmm.vm.SerialConsole;
-import io.jvmm.vm.Vm;
 import io.jvmm.vm.VmExit;
 import io.jvmm.vm.HostFileCheck;
 import io.jvmm.vm.VmLauncher;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code jvmm restore DIR}: runs a VM from a snapshot written by {@code run --snapshot-on-signal} or the control pipe. */
+/** {@code jvmm restore DIR}: runs a VM from a snapshot written by {@code run --snapshot-on-signal}, the shell or the API. */
 @Command(name = "restore",
         mixinStandardHelpOptions = true,
         header = "Run a VM from a snapshot.",
@@ -43,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {
             "  jvmm restore snap",
             "  jvmm restore --dry-run snap",
-            "  jvmm restore --serial-file after.log --control /tmp/vm.ctl snap",
+            "  jvmm restore --serial-file after.log --api-socket /tmp/vm.sock snap",
         })
 final class RestoreCommand implements Callable<Integer> {
     @Spec
@@ -57,6 +56,9 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Mixin
     private SeccompOption seccomp;
+
+    @Mixin
+    private ApiOptions api;
 
     @Parameters(index = "0", paramLabel = "DIR", description = "The snapshot directory.")
     private Path dir;
@@ -109,9 +111,11 @@ final class RestoreCommand implements Callable<Integer> {
         }
         seccomp.apply();
         VmExit exit;
-        try (SerialConsole console = open(vm.serial())) {
-            exit = VmLauncher.restore(snap, vm, plugins, console,
-                    control -> lifecycle.wiring(err, ((Vm) control)::requestStop).accept(control));
+        try (ApiLaunch apiLaunch = api.prepare(vm.vm().name(), String.valueOf(vm.source()));
+             SerialConsole console = apiLaunch.console(open(vm.serial()))) {
+            exit = VmLauncher.restore(snap, vm, plugins, console, apiLaunch.onStart(lifecycle.wiring(err)),
+                    apiLaunch::deviceEvent);
+            apiLaunch.ended(exit);
         }
         err.println(RunCommand.message(exit));
         return ExitCodes.forVmExit(exit);

@@ -11,6 +11,7 @@ import io.jvmm.vm.StartupTimeline;
 import io.jvmm.vm.VmExit;
 import io.jvmm.vm.VmLauncher;
 import java.io.IOException;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,6 +67,15 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     private SeccompOption seccomp;
 
+    @Mixin
+    private ApiOptions api;
+
+    @Option(names = "--detach",
+            description = "Start the VM in the background (its own process, no terminal; a serial console on stdio "
+                    + "becomes 'off', reachable with 'jvmm console NAME'), print its name and API socket once it "
+                    + "answers, and return. Its output goes to NAME.log beside the socket.")
+    private boolean detach;
+
     @Option(names = "--cmdline-append", paramLabel = "TEXT",
             description = "Append TEXT to the kernel command line from [boot] cmdline.")
     private String cmdlineAppend;
@@ -76,19 +86,32 @@ final class RunCommand implements Callable<Integer> {
         VmConfig vm = ConfigLoader.load(config);
         vm = vm.withSerial(serial(vm.serial())).withBoot(vm.boot().withCmdlineAppended(cmdlineAppend));
         StartupTimeline.mark("config read");
+        if (detach) {
+            return detach(vm);
+        }
         PluginRegistry plugins = common.loadPlugins();
         DeviceCheck.checkTypes(vm, plugins);
         seccomp.apply();
         StartupTimeline.mark("plugins loaded");
         VmExit exit;
-        try (SerialConsole console = openConsole(vm.serial())) {
-            VmLauncher launcher = new VmLauncher(vm, plugins, console);
-            exit = launcher.run(control -> {
-                lifecycle.wiring(spec.commandLine().getErr(), ((io.jvmm.vm.Vm) control)::requestStop).accept(control);
-            });
+        try (ApiLaunch apiLaunch = api.prepare(vm.vm().name(), config.toAbsolutePath().toString());
+             SerialConsole console = apiLaunch.console(openConsole(vm.serial()))) {
+            VmLauncher launcher = new VmLauncher(vm, plugins, console).deviceEvents(apiLaunch::deviceEvent);
+            exit = launcher.run(apiLaunch.onStart(lifecycle.wiring(spec.commandLine().getErr())));
+            apiLaunch.ended(exit);
         }
         spec.commandLine().getErr().println(message(exit));
         return ExitCodes.forVmExit(exit);
+    }
+
+    private int detach(VmConfig vm) throws Exception {
+        java.nio.file.Path socket = api.path(vm.vm().name());
+        List<String> extra = vm.serial().mode() == SerialSection.Mode.STDIO ? List.of("--serial", "off") : List.of();
+        long pid = Detach.again(vm.vm().name(), socket, extra);
+        spec.commandLine().getOut().println(vm.vm().name() + " " + socket);
+        spec.commandLine().getErr().println("jvmm: " + vm.vm().name() + " runs in the background (pid " + pid
+                + "); 'jvmm console " + vm.vm().name() + "' attaches, 'jvmm shutdown " + vm.vm().name() + "' ends it");
+        return ExitCodes.OK;
     }
 
     /** The one line printed when the guest ends. */

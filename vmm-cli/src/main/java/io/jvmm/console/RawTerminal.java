@@ -13,7 +13,7 @@ import org.jline.terminal.TerminalBuilder;
  * killing jvmm); output processing (OPOST) stays on, so host messages still start at the
  * left margin. {@link #close()} puts back the original modes.
  */
-final class RawTerminal implements AutoCloseable {
+public final class RawTerminal implements AutoCloseable {
     private final Terminal terminal;
     private final Attributes original;
     private boolean closed;
@@ -36,7 +36,7 @@ final class RawTerminal implements AutoCloseable {
      * Opens the system terminal in raw mode; empty when stdin is not a terminal (a pipe or a
      * file), in which case no terminal mode is touched.
      */
-    static Optional<RawTerminal> open() throws IOException {
+    public static Optional<RawTerminal> open() throws IOException {
         Terminal terminal;
         try {
             // The exec provider (stty) changes only the flags we change. JLine 3.26's JNI
@@ -71,7 +71,7 @@ final class RawTerminal implements AutoCloseable {
     }
 
     /** The keyboard bytes, unprocessed. */
-    InputStream input() {
+    public InputStream input() {
         return terminal.input();
     }
 

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The process's seccomp policy: chosen once from {@code --seccomp} before the VM is built,
  * then installed by each vCPU and device worker thread on itself before it touches the guest.
- * Threads the JVM made itself (main, GC, JIT compilers, the control pipe's) are not filtered:
+ * Threads the JVM made itself (main, GC, JIT compilers, the API server's) are not filtered:
  * they load classes, compile code and write snapshots, which needs most of the kernel.
  */
 public final class SeccompPolicy {

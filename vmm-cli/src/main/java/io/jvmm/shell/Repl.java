@@ -90,8 +90,8 @@ final class Repl {
     }
 
     private boolean confirmLeave() {
-        if (shell.session().vm().isEmpty()) {
-            return true;
+        if (shell.session().vm().map(Session.Running::elsewhere).orElse(true)) {
+            return true; // nothing running, or a VM of another process: it keeps running
         }
         reader.setVariable(LineReader.DISABLE_HISTORY, true);
         try {

@@ -1,11 +1,13 @@
 package io.jvmm.shell;
 
+import io.jvmm.api.ApiClient;
+import io.jvmm.api.RemoteVm;
 import io.jvmm.config.ConfigLoader;
 import io.jvmm.config.VmConfig;
 import io.jvmm.plugin.DeviceCheck;
 import io.jvmm.plugin.PluginRegistry;
 import io.jvmm.snapshot.SnapshotProgress;
-import io.jvmm.vm.VmControl;
+import io.jvmm.control.VmControl;
 import io.jvmm.vm.VmExit;
 import io.jvmm.vm.VmLauncher;
 import java.nio.file.Path;
@@ -35,10 +37,21 @@ final class Session implements AutoCloseable {
         VmExit run(Consumer<VmControl> onStart) throws Exception;
     }
 
-    /** The current (or last) VM. */
-    record Running(VmControl control, ShellConsole console, CompletableFuture<VmExit> exit) {
+    /**
+     * The current (or last) VM. {@code detach} is set for a VM running in another process
+     * ({@code attach}, {@code boot --detach}): it lets go of it, which keeps running.
+     */
+    record Running(VmControl control, ShellConsole console, CompletableFuture<VmExit> exit, Runnable detach) {
+        Running(VmControl control, ShellConsole console, CompletableFuture<VmExit> exit) {
+            this(control, console, exit, null);
+        }
+
         boolean alive() {
             return !exit.isDone() && control.state() != VmControl.State.STOPPED;
+        }
+
+        boolean elsewhere() {
+            return detach != null;
         }
     }
 
@@ -166,6 +179,72 @@ final class Session implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Attaches to the VM answering on {@code socket} (another jvmm process): the shell's commands
+     * work on it through its API, and its serial output fills this shell's console buffer.
+     */
+    Running attach(String name, Path socket) throws Exception {
+        requireNone();
+        if (!java.nio.file.Files.exists(socket)) {
+            throw new ShellException("no VM named '" + name + "' is running (no socket " + socket + "); 'ls' lists them");
+        }
+        RemoteVm remote = new RemoteVm(name, new ApiClient(socket));
+        VmControl.Info info = remote.info();
+        if (info.state() == VmControl.State.STOPPED) {
+            throw new ShellException("the VM on " + socket + " does not answer");
+        }
+        ShellConsole console = new ShellConsole();
+        console.attachInput(bytes -> {
+            try {
+                remote.type(bytes);
+            } catch (java.io.IOException e) {
+                notices.accept("jvmm: cannot type into " + name + ": " + e.getMessage());
+            }
+        });
+        java.io.InputStream output = remote.console();
+        CompletableFuture<VmExit> exit = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean detached = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread feeder = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (output) {
+                int n;
+                while ((n = output.read(buf)) >= 0) {
+                    console.output().write(buf, 0, n);
+                }
+            } catch (java.io.IOException e) {
+                // the stream was closed: detached, or the VM's process is gone
+            }
+            if (!detached.get()) {
+                exit.complete(VmExit.STOPPED_BY_USER);
+            }
+        }, "jvmm-attached-" + name);
+        feeder.setDaemon(true);
+        feeder.start();
+        Runnable detach = () -> {
+            detached.set(true);
+            try {
+                output.close();
+            } catch (java.io.IOException e) {
+                // closing anyway
+            }
+        };
+        Running r = new Running(remote, console, exit, detach);
+        current = r;
+        exit.whenComplete((how, failure) -> notices.accept("jvmm: " + name + " has stopped"));
+        return r;
+    }
+
+    /** Lets go of a VM running elsewhere; it keeps running. False if the current VM is this shell's own. */
+    boolean detach() {
+        Running r = current;
+        if (r == null || !r.elsewhere()) {
+            return false;
+        }
+        r.detach().run();
+        current = null;
+        return true;
+    }
+
     /** Adopts a VM controlled from elsewhere (tests: a fake {@link VmControl}). */
     Running adopt(VmControl control, ShellConsole console) {
         Running r = new Running(control, console, new CompletableFuture<>());
@@ -195,10 +274,14 @@ final class Session implements AutoCloseable {
         };
     }
 
-    /** Stops the VM, if any, and waits a moment for it to end. */
+    /** Stops the VM, if any (one running elsewhere is let go, and keeps running), and waits a moment for it to end. */
     @Override
     public void close() {
         Running r = current;
+        if (r != null && r.elsewhere()) {
+            detach();
+            return;
+        }
         if (r != null && r.alive()) {
             r.control().requestShutdown(true);
             try {

@@ -28,12 +28,13 @@ import picocli.CommandLine.Spec;
             "",
             "With -c, or when stdin is not a terminal, the commands are read from there instead (';' or "
                     + "newlines between them) and the first failing command ends the shell with its exit code. "
-                    + "Leaving the shell stops a VM that still runs.",
+                    + "Leaving the shell stops a VM it booted that still runs; an attached VM keeps running.",
             "",
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  jvmm shell examples/configs/demo.toml",
+            "  jvmm shell --attach demo           (or: jvmm attach demo)",
             "  jvmm shell -c 'boot vm.toml; sleep 5; pause; snapshot snap; info'",
             "  printf 'boot vm.toml\\nsleep 3\\nlog\\n' | jvmm shell",
         })
@@ -57,6 +58,18 @@ public final class ShellCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "A VM config to boot at start.")
     private Path config;
 
+    @Option(names = "--attach", paramLabel = "NAME",
+            description = "Attach to the running VM NAME at start ('jvmm attach NAME' does this).")
+    private String attach;
+
+    /** The first command: boot CONFIG, attach NAME, or nothing. */
+    private String first() {
+        if (attach != null && config != null) {
+            throw new io.jvmm.cli.UsageException("give CONFIG to boot or --attach NAME, not both");
+        }
+        return attach != null ? "attach " + attach : config != null ? "boot" : null;
+    }
+
     @Override
     public Integer call() throws Exception {
         seccomp.apply(); // for every VM this shell boots or restores
@@ -65,7 +78,7 @@ public final class ShellCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             try (Shell shell = new Shell(new Session(common::loadPlugins, line -> say(err, line)), out, err, config)) {
-                int code = config == null ? 0 : shell.execute("boot");
+                int code = first() == null ? 0 : shell.execute(first());
                 if (code != 0) {
                     return code;
                 }
@@ -80,8 +93,8 @@ public final class ShellCommand implements Callable<Integer> {
             try (Shell shell = new Shell(new Session(common::loadPlugins, line -> say(out, line)), out, out, config)) {
                 Repl repl = new Repl(shell, terminal, historyFile());
                 out.println("jvmm shell: 'help' lists the commands, Tab completes, Ctrl-D leaves");
-                if (config != null) {
-                    shell.execute("boot");
+                if (first() != null) {
+                    shell.execute(first());
                 }
                 return repl.run();
             }

@@ -1,7 +1,11 @@
 package io.jvmm.shell;
 
+import io.jvmm.control.Describe;
+import io.jvmm.control.ListDeviceCommands;
+import io.jvmm.control.RunDeviceCommand;
+import io.jvmm.control.TakeSnapshot;
 import io.jvmm.spi.DeviceCommand;
-import io.jvmm.vm.VmControl;
+import io.jvmm.control.VmControl;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +32,8 @@ import picocli.CommandLine.ParentCommand;
         footer = {
             "  Tab        complete commands, options, files and device ids",
             "  Ctrl-C     cancel the line being typed (never the VM)",
-            "  Ctrl-D     leave the shell (asks first if a VM is running; leaving stops it)",
+            "  Ctrl-D     leave the shell (asks first if a VM it booted runs: leaving stops it; an attached VM "
+                    + "or one booted with 'boot --detach' keeps running)",
             "  Ctrl-] or Ctrl-A x   in 'console': back to the shell, the VM keeps running",
         },
         subcommands = {
@@ -36,6 +41,7 @@ import picocli.CommandLine.ParentCommand;
             ShellCommands.Snapshot.class, ShellCommands.Restore.class, ShellCommands.Info.class,
             ShellCommands.Devices.class, ShellCommands.DeviceCmd.class, ShellCommands.Console.class, ShellCommands.Log.class,
             ShellCommands.Shutdown.class, ShellCommands.Wait.class, ShellCommands.Sleep.class,
+            ShellCommands.Ls.class, ShellCommands.Attach.class, ShellCommands.DetachCmd.class,
             ShellCommands.Quit.class, CommandLine.HelpCommand.class,
         })
 final class ShellCommands implements Runnable {
@@ -79,10 +85,29 @@ final class ShellCommands implements Runnable {
         @Parameters(arity = "0..1", paramLabel = "CONFIG", description = "The VM config file (TOML).")
         Path config;
 
+        @Option(names = "--detach", description = "Boot it in a process of its own (as 'jvmm run --detach') and attach "
+                + "to it: it keeps running when this shell quits.")
+        boolean detach;
+
         @Override
         public Integer call() throws Exception {
             Path file = config != null ? config : shell().defaultConfig()
                     .orElseThrow(() -> new ShellException("boot: which config? 'boot CONFIG'"));
+            if (detach) {
+                io.jvmm.config.VmConfig vm = io.jvmm.config.ConfigLoader.load(file);
+                String name = vm.vm().name();
+                Path socket = io.jvmm.api.ApiSockets.defaultPath(name);
+                List<String> args = new ArrayList<>(List.of("run", "--api-socket", socket.toString()));
+                if (vm.serial().mode() == io.jvmm.config.SerialSection.Mode.STDIO) {
+                    args.addAll(List.of("--serial", "off"));
+                }
+                args.add(file.toAbsolutePath().toString());
+                long pid = io.jvmm.cli.Detach.start(name, socket, args);
+                session().attach(name, socket);
+                out().println("jvmm: booted " + name + " in process " + pid + " and attached; it keeps running when "
+                        + "the shell quits ('shutdown' ends it)");
+                return 0;
+            }
             Session.Running r = session().boot(file);
             VmControl.Info info = r.control().info();
             out().println("jvmm: booted " + info.name() + " (" + info.vcpus() + " vCPU(s), "
@@ -95,7 +120,7 @@ final class ShellCommands implements Runnable {
     static final class Pause extends Base {
         @Override
         public Integer call() throws Exception {
-            vm().pause();
+            new io.jvmm.control.Pause().apply(vm());
             out().println("jvmm: paused");
             return 0;
         }
@@ -105,7 +130,7 @@ final class ShellCommands implements Runnable {
     static final class Resume extends Base {
         @Override
         public Integer call() throws Exception {
-            vm().resume();
+            new io.jvmm.control.Resume().apply(vm());
             out().println("jvmm: resumed");
             return 0;
         }
@@ -125,9 +150,8 @@ final class ShellCommands implements Runnable {
                 throw new ShellException("cannot snapshot: the VM is " + vm.state().name().toLowerCase()
                         + "; pause first");
             }
-            long start = System.nanoTime();
-            vm.snapshot(dir, shell().progress());
-            out().println("jvmm: snapshot written to " + dir + " in " + (System.nanoTime() - start) / 1_000_000
+            TakeSnapshot.Taken taken = new TakeSnapshot(dir, TakeSnapshot.After.PAUSE, shell().progress()).apply(vm);
+            out().println("jvmm: snapshot written to " + dir + " in " + taken.millis()
                     + " ms; the VM stays paused");
             return 0;
         }
@@ -157,7 +181,7 @@ final class ShellCommands implements Runnable {
     static final class Info extends Base {
         @Override
         public Integer call() {
-            VmControl.Info info = vm().info();
+            VmControl.Info info = new Describe().apply(vm());
             PrintWriter out = out();
             out.println("name:    " + info.name());
             out.println("state:   " + info.state());
@@ -186,7 +210,7 @@ final class ShellCommands implements Runnable {
 
         @Override
         public Integer call() {
-            List<VmControl.DeviceInfo> all = vm().info().devices();
+            List<VmControl.DeviceInfo> all = new Describe().apply(vm()).devices();
             List<VmControl.DeviceInfo> shown = id == null ? all : all.stream().filter(d -> d.id().equals(id)).toList();
             if (shown.isEmpty()) {
                 throw new ShellException("no device '" + id + "'; 'devices' lists them");
@@ -214,7 +238,7 @@ final class ShellCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (command == null) {
-                List<DeviceCommand> commands = vm().deviceCommands(id);
+                List<DeviceCommand> commands = new ListDeviceCommands(id).apply(vm());
                 if (commands.isEmpty()) {
                     out().println(id + " offers no commands");
                 }
@@ -224,7 +248,7 @@ final class ShellCommands implements Runnable {
                 }
                 return 0;
             }
-            String said = vm().runDeviceCommand(id, command, arguments);
+            String said = new RunDeviceCommand(id, command, arguments).apply(vm());
             out().println(said.isBlank() ? "jvmm: " + id + " " + command + ": done" : said.strip());
             return 0;
         }
@@ -285,7 +309,7 @@ final class ShellCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             Session.Running r = session().require();
-            r.control().requestShutdown(force);
+            new io.jvmm.control.Shutdown(force).apply(r.control());
             if (force) {
                 session().awaitEnd(r, 5000);
                 out().println("jvmm: VM stopped");
@@ -323,7 +347,55 @@ final class ShellCommands implements Runnable {
         }
     }
 
-    @Command(name = "quit", aliases = "exit", header = "Leave the shell; a running VM is stopped.")
+    @Command(name = "ls", header = "List this user's running VMs (any process), as 'jvmm ls' does.")
+    static final class Ls extends Base {
+        @Override
+        public Integer call() throws Exception {
+            io.jvmm.api.RunningVms.table(io.jvmm.api.RunningVms.in(io.jvmm.api.ApiSockets.directory()))
+                    .forEach(out()::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "attach", header = "Attach to a VM running in another process; the commands then work on it.",
+            description = "Its serial output fills the console buffer ('console', 'log'). 'detach' or quitting lets go "
+                    + "of it, and it keeps running.")
+    static final class Attach extends Base {
+        @Parameters(paramLabel = "NAME", description = "The VM's name, as 'ls' shows it.")
+        String name;
+
+        @Option(names = "--api-socket", paramLabel = "PATH", description = "Its API socket, if not the default one.")
+        Path socket;
+
+        @Override
+        public Integer call() throws Exception {
+            Path path;
+            try {
+                path = socket != null ? socket : io.jvmm.api.ApiSockets.defaultPath(name);
+            } catch (IllegalArgumentException e) {
+                throw new ShellException(e.getMessage());
+            }
+            Session.Running r = session().attach(name, path);
+            VmControl.Info info = r.control().info();
+            out().println("jvmm: attached to " + info.name() + " (" + info.state().name().toLowerCase() + ", "
+                    + info.vcpus() + " vCPU(s), " + (info.memoryBytes() >> 20) + " MiB); 'detach' lets go of it");
+            return 0;
+        }
+    }
+
+    @Command(name = "detach", header = "Let go of an attached VM; it keeps running.")
+    static final class DetachCmd extends Base {
+        @Override
+        public Integer call() {
+            if (!session().detach()) {
+                throw new ShellException("no attached VM (a VM this shell booted stops with 'shutdown' or at quit)");
+            }
+            out().println("jvmm: detached; the VM keeps running");
+            return 0;
+        }
+    }
+
+    @Command(name = "quit", aliases = "exit", header = "Leave the shell; a VM it booted is stopped, an attached one keeps running.")
     static final class Quit extends Base {
         @Override
         public Integer call() {

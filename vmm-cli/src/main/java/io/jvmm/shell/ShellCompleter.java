@@ -116,6 +116,8 @@ final class ShellCompleter implements Completer {
             paths(word, candidates);
         } else if ("DEVICE".equals(arg.paramLabel())) {
             deviceIds.get().forEach(id -> candidates.add(new Candidate(id, id, "devices", null, null, null, true)));
+        } else if ("NAME".equals(arg.paramLabel())) {
+            io.jvmm.api.ApiSockets.names().forEach(n -> candidates.add(new Candidate(n, n, "running VMs", null, null, null, true)));
         } else if ("COMMAND".equals(arg.paramLabel())) {
             commandNames(candidates);
         } else if (arg.completionCandidates() != null) {

@@ -22,7 +22,7 @@ public interface SerialConsole extends AutoCloseable {
     /**
      * Sets what to run when the user asks to end the VM from the console (Ctrl-A x on a
      * terminal). The VMM passes something that stops the VM, e.g.
-     * {@code () -> vm.requestStop(VmExit.POWER_OFF)}. Called from a console thread.
+     * {@code () -> vm.stop(VmExit.POWER_OFF)}. Called from a console thread.
      * Consoles without input never call it.
      */
     default void onQuit(Runnable stopVm) {

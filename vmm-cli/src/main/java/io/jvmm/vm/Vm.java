@@ -1,6 +1,7 @@
 package io.jvmm.vm;
 
 import io.jvmm.config.ConfigException;
+import io.jvmm.control.VmControl;
 import io.jvmm.devices.legacy.AcpiPmDevice;
 import io.jvmm.kvm.Kvm;
 import io.jvmm.kvm.KvmException;
@@ -113,7 +114,8 @@ public final class Vm implements AutoCloseable, VmControl {
     }
 
     /** Ends the VM from outside the guest (e.g. the console's quit key). */
-    public void requestStop(VmExit reason) {
+    @Override
+    public void stop(VmExit reason) {
         stopped.complete(reason);
     }
 

@@ -100,6 +100,7 @@ final class VmBuilder implements AutoCloseable {
     private PlacedBars bars;
     private boolean built;
     private SnapshotConfig snapshotConfig;
+    private DeviceEventSink deviceEvents = DeviceEventSink.NONE;
     private Snapshot restoreFrom;
     private Path restoreDir;
 
@@ -108,6 +109,12 @@ final class VmBuilder implements AutoCloseable {
         this.kernelImage = kernelImage;
         this.plugins = plugins;
         this.console = console;
+    }
+
+    /** Where the devices' reported events go besides the log (the API's event stream). */
+    VmBuilder deviceEvents(DeviceEventSink sink) {
+        this.deviceEvents = sink;
+        return this;
     }
 
     /** The config recorded in snapshots of this VM (the TOML text and where it came from). */
@@ -240,7 +247,8 @@ final class VmBuilder implements AutoCloseable {
             PciIntxLine intx = new PciIntxLine(vmFd);
             VmDeviceContext context = new VmDeviceContext(section.id(), guestRam, guestRam.regions(),
                     new KvmInterrupts(vmFd, router, intx, intx::irqFd), ioEvents, mapper, vfioGroups,
-                    restoreFrom != null, reason -> stopped.completeExceptionally(new VmException(reason)), workerStarter);
+                    restoreFrom != null, reason -> stopped.completeExceptionally(new VmException(reason)), workerStarter,
+                    deviceEvents);
             Device device;
             try {
                 device = factory.create(deviceConfig, context);

@@ -20,10 +20,12 @@ import java.util.function.Consumer;
  * @param workerDied ends the VM with the given message; called when a worker thread of this
  *                   device dies of an uncaught exception or error
  * @param threads    starts the workers from a thread without a seccomp filter
+ * @param events     where reported events and failures go besides the log
  */
 record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion> ramRegions, Interrupts interrupts,
                        IoEventRegistry ioEvents, GuestMemoryMapper memoryMapper, KvmVfioGroups vfioGroups,
-                       boolean restoring, Consumer<String> workerDied, ThreadStarter threads)
+                       boolean restoring, Consumer<String> workerDied, ThreadStarter threads,
+                       DeviceEventSink events)
         implements DeviceContext {
     private static final Logger log = LoggerFactory.getLogger(VmDeviceContext.class);
 
@@ -59,5 +61,12 @@ record VmDeviceContext(String deviceId, GuestMemory guestMemory, List<RamRegion>
     @Override
     public void reportFailure(String reason, Throwable cause) {
         log.error("device {} failed: {}", deviceId, reason, cause);
+        events.deviceEvent(deviceId, "failed", reason);
+    }
+
+    @Override
+    public void reportEvent(String event, String detail) {
+        log.info("device {}: {}: {}", deviceId, event, detail);
+        events.deviceEvent(deviceId, event, detail);
     }
 }

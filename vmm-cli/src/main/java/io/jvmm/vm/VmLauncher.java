@@ -4,6 +4,7 @@ import io.jvmm.boot.BootException;
 import io.jvmm.boot.KernelImages;
 import io.jvmm.boot.KernelLoader;
 import io.jvmm.config.ConfigException;
+import io.jvmm.control.VmControl;
 import io.jvmm.config.ConfigKeys;
 import io.jvmm.config.VmConfig;
 import io.jvmm.host.HostCheck;
@@ -32,11 +33,18 @@ public final class VmLauncher {
     private final VmConfig config;
     private final PluginRegistry plugins;
     private final SerialConsole console;
+    private DeviceEventSink deviceEvents = DeviceEventSink.NONE;
 
     public VmLauncher(VmConfig config, PluginRegistry plugins, SerialConsole console) {
         this.config = config;
         this.plugins = plugins;
         this.console = console;
+    }
+
+    /** Where the devices' reported events go besides the log (the API's event stream). */
+    public VmLauncher deviceEvents(DeviceEventSink sink) {
+        this.deviceEvents = sink;
+        return this;
     }
 
     /**
@@ -73,7 +81,8 @@ public final class VmLauncher {
         if (problem.isPresent()) {
             throw new HostUnsupportedException(problem.get());
         }
-        try (VmBuilder builder = new VmBuilder(config, kernelImage, plugins, console).snapshotConfig(recorded)) {
+        try (VmBuilder builder = new VmBuilder(config, kernelImage, plugins, console).snapshotConfig(recorded)
+                .deviceEvents(deviceEvents)) {
             try (Vm vm = builder.build(host.devicePath())) {
                 onStart.accept(vm);
                 return vm.run();
@@ -180,13 +189,20 @@ public final class VmLauncher {
     /** Rebuilds the VM from a checked snapshot (serial from {@code config}) and runs it. */
     public static VmExit restore(Restorable snap, VmConfig config, PluginRegistry plugins, SerialConsole console,
                                  Consumer<VmControl> onStart) throws VmException, ConfigException {
+        return restore(snap, config, plugins, console, onStart, DeviceEventSink.NONE);
+    }
+
+    /** Like the other; the devices' reported events also go to {@code deviceEvents}. */
+    public static VmExit restore(Restorable snap, VmConfig config, PluginRegistry plugins, SerialConsole console,
+                                 Consumer<VmControl> onStart, DeviceEventSink deviceEvents)
+            throws VmException, ConfigException {
         HostCheck host = HostCheck.fromSystem();
         Optional<String> problem = host.problem();
         if (problem.isPresent()) {
             throw new HostUnsupportedException(problem.get());
         }
         try (VmBuilder builder = new VmBuilder(config, null, plugins, console)
-                .restoreFrom(snap.snapshot(), snap.dir())) {
+                .restoreFrom(snap.snapshot(), snap.dir()).deviceEvents(deviceEvents)) {
             try (Vm vm = builder.build(host.devicePath())) {
                 onStart.accept(vm);
                 return vm.run();

@@ -138,7 +138,7 @@ class JvmmCommandTest {
         Result r = jvmm("plugins");
         assertThat(r.code()).isZero();
         assertThat(r.out().lines().findFirst()).get().asString().matches("TYPE +SPI +DESCRIPTION +JAR");
-        assertThat(r.out()).containsPattern("(?m)^debugcon +2 +Bochs/QEMU debug console.* +\\S*debugcon\\S*$");
+        assertThat(r.out()).containsPattern("(?m)^debugcon +" + io.jvmm.spi.SpiVersion.CURRENT + " +Bochs/QEMU debug console.* +\\S*debugcon\\S*$");
     }
 
     @Test
@@ -146,7 +146,7 @@ class JvmmCommandTest {
         Result r = jvmm("plugins");
         assertThat(r.code()).isZero();
         for (String type : new String[] {"virtio-blk", "virtio-net", "virtio-console", "virtio-rng", "virtio-vsock", "vfio"}) {
-            assertThat(r.out()).containsPattern("(?m)^" + type + " +2 +\\S");
+            assertThat(r.out()).containsPattern("(?m)^" + type + " +" + io.jvmm.spi.SpiVersion.CURRENT + " +\\S");
         }
     }
 

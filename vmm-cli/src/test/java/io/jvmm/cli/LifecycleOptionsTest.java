@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jvmm.snapshot.SnapshotProgress;
 import io.jvmm.spi.DeviceCommand;
 import io.jvmm.spi.DeviceCommandException;
+import io.jvmm.control.TakeSnapshot;
 import io.jvmm.vm.VmException;
-import io.jvmm.vm.VmControl;
+import io.jvmm.control.VmControl;
 import io.jvmm.vm.VmExit;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +44,14 @@ class LifecycleOptionsTest {
         public void requestShutdown(boolean force) {
         }
 
+        VmExit stoppedWith;
+
+        @Override
+        public void stop(VmExit reason) {
+            stoppedWith = reason;
+            state = State.STOPPED;
+        }
+
         @Override
         public Info info() {
             return new Info("t", state, 1, 64 << 20, List.of());
@@ -70,30 +78,11 @@ class LifecycleOptionsTest {
     void aSnapshotThatDiesOfAnErrorLeavesTheVmRunningNotPausedForEver() {
         FailingSnapshotVm vm = new FailingSnapshotVm();
         StringWriter out = new StringWriter();
-        List<VmExit> exits = new ArrayList<>();
 
-        LifecycleOptions.snapshot(vm, Path.of("/nonexistent/snap"), LifecycleOptions.After.EXIT, new PrintWriter(out),
-                exits::add);
+        LifecycleOptions.snapshot(vm, Path.of("/nonexistent/snap"), TakeSnapshot.After.EXIT, new PrintWriter(out));
 
         assertThat(vm.state()).isEqualTo(VmControl.State.RUNNING);
         assertThat(out.toString()).contains("jvmm: snapshot failed: java.lang.OutOfMemoryError: Java heap space");
-        assertThat(exits).isEmpty();
-    }
-
-    @Test
-    void theControlPipeListsAndRunsADevicesCommands() {
-        FailingSnapshotVm vm = new FailingSnapshotVm();
-        StringWriter out = new StringWriter();
-        PrintWriter err = new PrintWriter(out, true);
-        LifecycleOptions options = new LifecycleOptions();
-        options.command(vm, "device counter0", err, e -> { });
-        options.command(vm, "device counter0 add 5", err, e -> { });
-        options.command(vm, "device counter0 add", err, e -> { });
-        options.command(vm, "device counter0 sub 1", err, e -> { });
-        options.command(vm, "device nope", err, e -> { });
-        assertThat(out.toString()).contains("jvmm: counter0 commands: add N - adds N",
-                "jvmm: counter0 add: counter 5", "jvmm: counter0 add: expected one number",
-                "jvmm: device 'counter0' has no command 'sub' (it offers: add)", "jvmm: no device 'nope'");
-        assertThat(vm.counter).isEqualTo(5);
+        assertThat(vm.stoppedWith).isNull();
     }
 }

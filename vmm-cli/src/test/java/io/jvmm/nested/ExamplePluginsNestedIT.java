@@ -70,7 +70,7 @@ class ExamplePluginsNestedIT {
         Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
         Path initrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-plugins.cpio.gz"), GUEST_SCRIPT);
         vm = GuestScenario.create(work, "plugins", assets.resolve("vmlinuz"), initrd, "512M", 2, CMDLINE);
-        for (String f : List.of("exit", "jvmm.out", "serial.log", "status.txt")) {
+        for (String f : List.of("exit", "jvmm.out", "serial.log", "status.txt", "api.out", "events.ndjson")) {
             Files.deleteIfExists(vm.dir().resolve(f));
         }
         Files.writeString(vm.dir().resolve("vm.toml"), vm.config() + """
@@ -87,20 +87,25 @@ class ExamplePluginsNestedIT {
                 #!/bin/sh
                 D='%1$s'
                 cd '%2$s'
-                # The control FIFO lives in L1's tmpfs: a FIFO on the 9p scratch share carries nothing.
-                C=$(mktemp -d /tmp/jvmm-ctl.XXXXXX)
-                ctl() { timeout 60 sh -c 'echo "$2" > "$1"' _ "$C/ctl" "$1" || echo "DRIVER control write timed out: $1"; }
+                # The API socket lives in L1's tmpfs: a socket on the 9p scratch share carries nothing.
+                C=$(mktemp -d /tmp/jvmm-api.XXXXXX)
+                # api METHOD PATH [JSON]: one request to the VM's API with curl; the answer goes to api.out.
+                api() { n=0; while [ ! -S "$C/api.sock" ] && [ $n -lt 300 ]; do n=$((n+1)); sleep 0.2; done
+                  curl -sS --max-time 120 --unix-socket "$C/api.sock" -X "$1" -d "${3:-}" "http://localhost/api/v1$2" \\
+                    >> "$D/api.out" || echo "DRIVER api $1 $2 failed"; echo >> "$D/api.out"; }
                 waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && { echo "DRIVER gave up waiting for $2"; return 1; }
                   kill -0 "$PID" 2>/dev/null || { echo "DRIVER jvmm ended while waiting for $2"; return 1; }; sleep 0.2; done; }
                 scripts/lib/run-with-deadline 400 -- bin/jvmm run --plugin-dir '%3$s' --plugin-dir '%4$s' \\
-                    --control "$C/ctl" "$D/vm.toml" > "$D/jvmm.out" 2>&1 &
+                    --api-socket "$C/api.sock" "$D/vm.toml" > "$D/jvmm.out" 2>&1 &
                 PID=$!
-                waitfor "$D/serial.log" BALLOON-READY 1500 && ctl "device balloon0 target 64"
+                # The VM's event stream, from when its socket appears until the VM stops.
+                n=0; while [ ! -S "$C/api.sock" ] && [ $n -lt 300 ]; do n=$((n+1)); sleep 0.2; done
+                curl -sN --unix-socket "$C/api.sock" http://localhost/api/v1/vm/events > "$D/events.ndjson" 2>&1 &
+                waitfor "$D/serial.log" BALLOON-READY 1500 && api PUT /vm/devices/balloon0/command '{"command": "target", "args": ["64"]}'
                 waitfor "$D/serial.log" BALLOON-DONE 1000
                 waitfor "$D/jvmm.out" 'the guest reported a kernel panic' 300
-                ctl "device balloon0 status"
-                waitfor "$D/jvmm.out" 'balloon0 status:' 100
-                ctl stop
+                api PUT /vm/devices/balloon0/command '{"command": "status"}'
+                api PUT /vm/shutdown '{"force": true}'
                 wait $PID; echo $? > "$D/exit"
                 echo "scenario plugins: jvmm exit $(cat "$D/exit")"
                 """.formatted(vm.dir(), repo, pluginDirs.get(0), pluginDirs.get(1));
@@ -109,8 +114,13 @@ class ExamplePluginsNestedIT {
         l1 = NestedHost.runInL1(work, 900, List.of("sh", script.toString()));
     }
 
+    private static String apiOutput() throws IOException {
+        Path f = vm.dir().resolve("api.out");
+        return Files.exists(f) ? Files.readString(f) : "";
+    }
+
     private static String describe() throws IOException {
-        return vm.describe() + "\n--- L1 ---\n" + l1.output();
+        return vm.describe() + "\n--- api.out ---\n" + apiOutput() + "\n--- L1 ---\n" + l1.output();
     }
 
     @Test
@@ -122,13 +132,14 @@ class ExamplePluginsNestedIT {
     }
 
     @Test
-    void aTargetSetThroughTheControlPipeInflatesTheGuestsBalloon() throws IOException {
+    void aTargetSetThroughTheApiInflatesTheGuestsBalloon() throws IOException {
         Map<String, String> r = vm.results();
-        assertThat(vm.jvmmOutput()).as(describe()).contains("balloon0 target: target 64 MiB (16384 pages)");
+        String api = apiOutput();
+        assertThat(api).as(describe()).contains("\"command\":\"target\",\"output\":\"target 64 MiB (16384 pages)");
         // virtio_balloon takes every inflated page out of MemTotal (no DEFLATE_ON_OOM offered).
         assertThat(Long.parseLong(r.getOrDefault("balloon_took_kib", "0"))).as(describe()).isEqualTo(64 * 1024);
-        assertThat(vm.jvmmOutput()).as(describe())
-                .contains("balloon0 status: target 64 MiB (16384 pages), the guest reports 64 MiB (16384 pages), "
+        assertThat(api).as(describe())
+                .contains("\"output\":\"target 64 MiB (16384 pages), the guest reports 64 MiB (16384 pages), "
                         + "pages in the balloon 16384 ");
     }
 
@@ -136,6 +147,11 @@ class ExamplePluginsNestedIT {
     void aGuestKernelPanicIsReportedByThePvpanicDevice() throws IOException {
         assertThat(vm.serial()).as(describe()).contains("sysrq triggered crash");
         assertThat(vm.jvmmOutput()).as(describe()).contains("pvpanic0: the guest reported a kernel panic");
+        // The plugin's DeviceContext.reportEvent, on the VM's event stream.
+        Path events = vm.dir().resolve("events.ndjson");
+        String stream = Files.exists(events) ? Files.readString(events) : "";
+        assertThat(stream.lines().filter(l -> l.contains("\"type\":\"device\"") && l.contains("\"device\":\"pvpanic0\"")
+                && l.contains("\"event\":\"guest-panicked\"")).count()).as(stream + "\n" + describe()).isEqualTo(1);
         assertThat(vm.exitCode()).as(describe()).isZero();
     }
 }

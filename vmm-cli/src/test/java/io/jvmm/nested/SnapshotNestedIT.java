@@ -67,29 +67,31 @@ class SnapshotNestedIT {
                 D='%s'
                 cd '%s'
                 rm -rf "$D"/snap* "$D"/*.log "$D"/*.out
-                # Control FIFOs live in L1's tmpfs: a FIFO on the 9p scratch share carries nothing.
-                C=$(mktemp -d /tmp/jvmm-ctl.XXXXXX)
+                # API sockets live in L1's tmpfs: a socket on the 9p scratch share carries nothing.
+                C=$(mktemp -d /tmp/jvmm-api.XXXXXX)
                 PID=
-                # ctl FIFO COMMAND: a FIFO write blocks while nobody reads it, so bound it.
-                ctl() { timeout 60 sh -c 'echo "$2" > "$1"' _ "$1" "$2" || echo "DRIVER control write timed out: $2"; }
+                # api SOCKET OP [JSON]: PUT /api/v1/vm/OP with curl; prints the JSON answer, or says it failed.
+                api() { n=0; while [ ! -S "$1" ] && [ $n -lt 300 ]; do n=$((n+1)); sleep 0.2; done
+                  curl -sS --max-time 300 --fail-with-body --unix-socket "$1" -X PUT -d "${3:-}" \\
+                    "http://localhost/api/v1/vm/$2" || echo "DRIVER api $2 failed"; echo; }
                 # waitfor FILE PATTERN TRIES: gives up early when the jvmm being watched has exited.
                 waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
                   [ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null && return 1; sleep 0.2; done; }
                 count() { grep -c '^COUNT' "$1" 2>/dev/null || echo 0; }
-                bin/jvmm run --log-level info --control "$C/ctl" "$D/vm.toml" > "$D/run.out" 2>&1 &
+                bin/jvmm run --log-level info --api-socket "$C/api.sock" "$D/vm.toml" > "$D/run.out" 2>&1 &
                 PID=$!
                 waitfor "$D/serial.log" '^COUNT 30' 1500 || echo "DRIVER no counter"
-                ctl "$C/ctl" pause; waitfor "$D/run.out" 'jvmm: paused' 100
+                api "$C/api.sock" pause > "$D/pause.json"
                 a=$(count "$D/serial.log"); sleep 3; b=$(count "$D/serial.log")
                 echo "paused_before=$a paused_after=$b" > "$D/pause.txt"
-                ctl "$C/ctl" resume; waitfor "$D/run.out" 'jvmm: resumed' 100
+                api "$C/api.sock" resume >> "$D/pause.json"
                 # The next number, timed: a guest clock set back on resume would hold every timer.
                 r0=$(date +%%s%%N); n=0
                 while [ "$(count "$D/serial.log")" -le "$b" ] && [ $n -lt 100 ]; do n=$((n+1)); sleep 0.2; done
                 echo "resume_to_next_count_ms=$(( ($(date +%%s%%N) - r0) / 1000000 ))" >> "$D/pause.txt"
                 sleep 1
                 echo "resumed_after=$(count "$D/serial.log")" >> "$D/pause.txt"
-                ctl "$C/ctl" "snapshot-exit $D/snap"
+                api "$C/api.sock" snapshot "{\\"dir\\": \\"$D/snap\\", \\"after\\": \\"exit\\"}" > "$D/snapshot.json"
                 wait $PID; echo $? > "$D/run.exit"; PID=
                 bin/jvmm restore --dry-run "$D/snap" > "$D/dryrun.out" 2>&1; echo $? > "$D/dryrun.exit"
                 cp -r "$D/snap" "$D/snap-corrupt"
@@ -103,12 +105,12 @@ class SnapshotNestedIT {
                 timeout 120 bin/jvmm restore --serial-file "$D/nokernel.log" "$D/snap" > "$D/nokernel.out" 2>&1; echo $? > "$D/nokernel.exit"
                 mv "$D/vmlinuz.away" "$D/vmlinuz"
                 t0=$(date +%%s%%N)
-                bin/jvmm restore --serial-file "$D/restored.log" --control "$C/ctl2" "$D/snap" > "$D/restore.out" 2>&1 &
+                bin/jvmm restore --serial-file "$D/restored.log" --api-socket "$C/api2.sock" "$D/snap" > "$D/restore.out" 2>&1 &
                 PID=$!
                 waitfor "$D/restored.log" '^COUNT' 1500; t1=$(date +%%s%%N)
                 echo "restore_to_first_line_ms=$(( (t1 - t0) / 1000000 ))" > "$D/restore.txt"
                 sleep 3
-                ctl "$C/ctl2" stop; wait $PID; echo $? > "$D/restore.exit"
+                api "$C/api2.sock" shutdown '{"force": true}' > "$D/stop.json"; wait $PID; echo $? > "$D/restore.exit"
                 du -k "$D/snap/memory.bin" "$D/snap/state.bin" >> "$D/restore.txt"
                 """.formatted(d, repo);
         Path script = dir.resolve("driver.sh");
@@ -131,7 +133,7 @@ class SnapshotNestedIT {
     }
 
     private static String describe() throws IOException {
-        return "run.out:\n" + read("run.out") + "\npause.txt: " + read("pause.txt") + "\nrestore.out:\n"
+        return "run.out:\n" + read("run.out") + "\npause.txt: " + read("pause.txt") + "\npause.json: " + read("pause.json") + "\nrestore.out:\n"
                 + read("restore.out") + "\nL1:\n" + l1.output();
     }
 
@@ -162,7 +164,8 @@ class SnapshotNestedIT {
     @Test
     void snapshotExitEndsJvmmWithZero() throws IOException {
         assertThat(read("run.exit").strip()).as(describe()).isEqualTo("0");
-        assertThat(read("run.out")).as(describe()).contains("snapshot written to");
+        assertThat(read("run.out")).as(describe()).contains("jvmm: snapshot taken; VM stopped");
+        assertThat(read("snapshot.json")).as(describe()).contains("\"dir\":\"" + dir.resolve("snap") + "\"");
         assertThat(dir.resolve("snap/state.bin")).exists();
         // Private from their creation: the directory 0700, each file 0600.
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("snap"))))

@@ -95,26 +95,29 @@ class VirtioSnapshotNestedIT {
                 D='%s'
                 cd '%s'
                 rm -rf "$D"/snap "$D"/*.log "$D"/*.out "$D"/*.exit
-                C=$(mktemp -d /tmp/jvmm-ctl.XXXXXX)
+                C=$(mktemp -d /tmp/jvmm-api.XXXXXX)
                 { modprobe -d "$JVMM_L1_MODROOT" tun && ip tuntap add dev tap0 mode tap \\
                   && ip addr add 192.168.100.1/24 dev tap0 && ip link set tap0 up; } || echo "DRIVER tap0 setup failed"
                 PID=
-                ctl() { timeout 60 sh -c 'echo "$2" > "$1"' _ "$1" "$2" || echo "DRIVER control write timed out: $2"; }
+                # api SOCKET OP [JSON]: PUT /api/v1/vm/OP with curl; prints the JSON answer, or says it failed.
+                api() { n=0; while [ ! -S "$1" ] && [ $n -lt 300 ]; do n=$((n+1)); sleep 0.2; done
+                  curl -sS --max-time 300 --fail-with-body --unix-socket "$1" -X PUT -d "${3:-}" \\
+                    "http://localhost/api/v1/vm/$2" || echo "DRIVER api $2 failed"; echo; }
                 waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
                   [ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null && return 1; sleep 0.2; done; }
                 iters() { cat "$1" 2>/dev/null | grep -c '^ITER'; }
-                bin/jvmm run --control "$C/ctl" "$D/vm.toml" > "$D/run.out" 2>&1 &
+                bin/jvmm run --api-socket "$C/api.sock" "$D/vm.toml" > "$D/run.out" 2>&1 &
                 PID=$!
                 waitfor "$D/serial.log" '^ITER 5 ' 1500 || echo "DRIVER the loop did not reach 5"
-                ctl "$C/ctl" pause; waitfor "$D/run.out" 'jvmm: paused' 100 || echo "DRIVER no pause"
-                ctl "$C/ctl" "snapshot-exit $D/snap"
+                api "$C/api.sock" pause > "$D/pause.json"
+                api "$C/api.sock" snapshot "{\\"dir\\": \\"$D/snap\\", \\"after\\": \\"exit\\"}" > "$D/snapshot.json"
                 wait $PID; echo $? > "$D/run.exit"; PID=
-                bin/jvmm restore --serial-file "$D/restored.log" --control "$C/ctl2" "$D/snap" > "$D/restore.out" 2>&1 &
+                bin/jvmm restore --serial-file "$D/restored.log" --api-socket "$C/api2.sock" "$D/snap" > "$D/restore.out" 2>&1 &
                 PID=$!
                 n=0; while [ "$(iters "$D/restored.log")" -lt 8 ] && [ $n -lt 1500 ] && kill -0 $PID 2>/dev/null; do
                   n=$((n+1)); sleep 0.2; done
                 echo "DRIVER iterations after restore: $(iters "$D/restored.log")"
-                ctl "$C/ctl2" stop; wait $PID; echo $? > "$D/restore.exit"; PID=
+                api "$C/api2.sock" shutdown '{"force": true}' > "$D/stop.json"; wait $PID; echo $? > "$D/restore.exit"; PID=
                 mv "$D/disk.img" "$D/disk.img.away"
                 timeout -k 10 120 bin/jvmm restore --serial-file "$D/nodisk.log" "$D/snap" > "$D/nodisk.out" 2>&1
                 echo $? > "$D/nodisk.exit"
@@ -162,7 +165,7 @@ class VirtioSnapshotNestedIT {
     @Test
     void theSnapshotOfAVmWithVirtioDevicesIsWrittenAndJvmmExitsZero() throws IOException {
         assertThat(read("run.exit").strip()).as(describe()).isEqualTo("0");
-        assertThat(read("run.out")).as(describe()).contains("snapshot written to");
+        assertThat(read("run.out")).as(describe()).contains("jvmm: snapshot taken; VM stopped");
         assertThat(dir.resolve("snap/state.bin")).exists();
     }
 

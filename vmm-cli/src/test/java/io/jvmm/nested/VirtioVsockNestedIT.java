@@ -112,23 +112,26 @@ class VirtioVsockNestedIT {
                 # Snapshot and restore in a new process: the guest connects and serves again.
                 D='%5$s'
                 rm -rf "$D"/snap "$D"/*.log "$D"/*.out "$D"/*.exit "$D"/*.txt "$D"/vm.vsock*
-                C=$(mktemp -d /tmp/jvmm-ctl.XXXXXX)
-                ctl() { timeout 60 sh -c 'echo "$2" > "$1"' _ "$1" "$2" || echo "DRIVER control write timed out: $2"; }
+                C=$(mktemp -d /tmp/jvmm-api.XXXXXX)
+                # api SOCKET OP [JSON]: PUT /api/v1/vm/OP with curl; prints the JSON answer, or says it failed.
+                api() { n=0; while [ ! -S "$1" ] && [ $n -lt 300 ]; do n=$((n+1)); sleep 0.2; done
+                  curl -sS --max-time 300 --fail-with-body --unix-socket "$1" -X PUT -d "${3:-}" \\
+                    "http://localhost/api/v1/vm/$2" || echo "DRIVER api $2 failed"; echo; }
                 waitlog() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
                   ! kill -0 "$PID" 2>/dev/null && return 1; sleep 0.2; done; }
                 "$T" unix-sink "$D/vm.vsock_5002" 100000 > "$D/sink.txt" 2>&1 &
                 SINK=$!
-                bin/jvmm run --control "$C/ctl" "$D/vm.toml" > "$D/run.out" 2>&1 &
+                bin/jvmm run --api-socket "$C/api.sock" "$D/vm.toml" > "$D/run.out" 2>&1 &
                 PID=$!
                 waitlog "$D/serial.log" 'VSOCK-ITER 3 ok' 1500 || echo "DRIVER no third connection before the snapshot"
-                ctl "$C/ctl" pause; waitlog "$D/run.out" 'jvmm: paused' 100 || echo "DRIVER no pause"
-                ctl "$C/ctl" "snapshot-exit $D/snap"
+                api "$C/api.sock" pause > "$D/pause.json"
+                api "$C/api.sock" snapshot "{\\"dir\\": \\"$D/snap\\", \\"after\\": \\"exit\\"}" > "$D/snapshot.json"
                 wait $PID; echo $? > "$D/run.exit"
-                bin/jvmm restore --serial-file "$D/restored.log" --control "$C/ctl2" "$D/snap" > "$D/restore.out" 2>&1 &
+                bin/jvmm restore --serial-file "$D/restored.log" --api-socket "$C/api2.sock" "$D/snap" > "$D/restore.out" 2>&1 &
                 PID=$!
                 waitlog "$D/restored.log" 'VSOCK-ITER [0-9]* ok' 1500 || echo "DRIVER no connection after restore"
                 "$T" unix-fetch "$D/vm.vsock" 6000 1048576 > "$D/fetch.txt" 2>&1
-                ctl "$C/ctl2" stop; wait $PID; echo $? > "$D/restore.exit"
+                api "$C/api2.sock" shutdown '{"force": true}' > "$D/stop.json"; wait $PID; echo $? > "$D/restore.exit"
                 kill $SINK
                 """.formatted(tool, d, repo, BIG, snap.dir());
         Path script = work.resolve("driver.sh");
@@ -185,7 +188,7 @@ class VirtioVsockNestedIT {
                 + "\nserial.log (tail):\n" + tail(read(d.resolve("serial.log"))) + "\nrestored.log (tail):\n"
                 + tail(restored);
         assertThat(read(d.resolve("serial.log"))).as(describe).contains("VSOCK-ITER 3 ok");
-        assertThat(read(d.resolve("run.out"))).as(describe).contains("snapshot written to");
+        assertThat(read(d.resolve("run.out"))).as(describe).contains("jvmm: snapshot taken; VM stopped");
         assertThat(restored).as("the guest reaches the host again after restore\n" + describe)
                 .containsPattern("VSOCK-ITER [0-9]+ ok");
         String fetch = read(d.resolve("fetch.txt"));

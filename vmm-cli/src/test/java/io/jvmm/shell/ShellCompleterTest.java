@@ -1,5 +1,6 @@
 package io.jvmm.shell;
 
+import io.jvmm.control.FakeVm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

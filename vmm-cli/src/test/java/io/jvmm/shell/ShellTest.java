@@ -1,5 +1,6 @@
 package io.jvmm.shell;
 
+import io.jvmm.control.FakeVm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvmm.cli.ExitCodes;
@@ -69,7 +70,7 @@ class ShellTest {
                 "disk0", "VirtioBlock");
         assertThat(shell.execute("resume")).isZero();
         assertThat(vm.calls).containsExactly("pause", "resume");
-        assertThat(vm.state()).isEqualTo(io.jvmm.vm.VmControl.State.RUNNING);
+        assertThat(vm.state()).isEqualTo(io.jvmm.control.VmControl.State.RUNNING);
     }
 
     @Test

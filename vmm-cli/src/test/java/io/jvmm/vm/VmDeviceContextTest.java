@@ -15,12 +15,25 @@ class VmDeviceContextTest {
                 new IllegalStateException("plugin bug"));
     }
 
+    @Test
+    void reportedEventsAndFailuresReachTheSinkWithTheDeviceId() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        VmDeviceContext context = new VmDeviceContext("pvpanic0", null, List.of(), null, null, null, null, false,
+                reason -> { }, new ThreadStarter(), (id, event, detail) -> seen.add(id + " " + event + " " + detail));
+
+        context.reportEvent("guest-panicked", "the guest reported a kernel panic");
+        context.reportFailure("its backend closed", new java.io.IOException("EOF"));
+
+        assertThat(seen).containsExactly("pvpanic0 guest-panicked the guest reported a kernel panic",
+                "pvpanic0 failed its backend closed");
+    }
+
     @ParameterizedTest
     @MethodSource("deaths")
     void aWorkerThatDiesEndsTheVmNamingItsThread(Throwable death) throws Exception {
         CompletableFuture<String> vmEnded = new CompletableFuture<>();
         VmDeviceContext context = new VmDeviceContext("con0", null, List.of(), null, null, null, null, false,
-                vmEnded::complete, new ThreadStarter());
+                vmEnded::complete, new ThreadStarter(), DeviceEventSink.NONE);
 
         Thread t = context.startWorker("input", () -> {
             if (death instanceof Error e) {
@@ -44,7 +57,7 @@ class VmDeviceContextTest {
         io.jvmm.seccomp.SeccompPolicy.configure(io.jvmm.seccomp.SeccompMode.ON);
         try {
             VmDeviceContext context = new VmDeviceContext("net0", null, List.of(), null, null, null, null, false,
-                    reason -> { }, new ThreadStarter());
+                    reason -> { }, new ThreadStarter(), DeviceEventSink.NONE);
             // Initialise the JDK's socket classes here: a class whose initialiser fails under a filter stays failed.
             assertThat(tryUnixSocket()).isEqualTo("opened");
             CompletableFuture<String> socketFromVcpu = new CompletableFuture<>();

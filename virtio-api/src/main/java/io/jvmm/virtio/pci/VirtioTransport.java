@@ -468,6 +468,7 @@ final class VirtioTransport implements CommonConfig.Registers {
             return;
         }
         log.warn(context.deviceId() + ": device needs reset: " + reason);
+        context.reportEvent("needs-reset", reason);
         PciActivation a = activation;
         if (a != null) {
             a.stopQueues();

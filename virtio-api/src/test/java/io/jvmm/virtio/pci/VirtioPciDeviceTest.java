@@ -199,6 +199,8 @@ class VirtioPciDeviceTest {
         assertThat(vector(0).awaitTrigger(5, TimeUnit.SECONDS)).as("config vector").isTrue();
         assertThat(driver.status() & DEVICE_NEEDS_RESET).isNotZero();
         assertThat(memory.refusedAccesses()).isZero();
+        // Once, for the VM's event stream (DeviceContext.reportEvent).
+        assertThat(context.events()).singleElement().asString().startsWith("needs-reset: ");
 
         driver.reset();
         assertThat(driver.status()).isZero();

@@ -41,7 +41,11 @@ public final class PanicDeviceFactory implements DeviceFactory {
         // Read every key first: 'jvmm check' reports keys not read as unknown.
         String onPanic = config.string("on-panic").orElse("log");
         Runnable action = switch (onPanic) {
-            case "log" -> () -> LOG.error("{}: the guest reported a kernel panic", config.id());
+            case "log" -> () -> {
+                LOG.error("{}: the guest reported a kernel panic", config.id());
+                // On the VM's event stream too (GET /api/v1/vm/events), for whoever watches it.
+                context.reportEvent("guest-panicked", "the guest reported a kernel panic");
+            };
             case "ignore" -> () -> { };
             default -> throw new DeviceConfigException("on-panic", "must be \"log\" or \"ignore\", not \"" + onPanic + "\"");
         };

@@ -9,6 +9,7 @@ import io.jvmm.spi.DeviceConfigException;
 import io.jvmm.spi.DeviceFactory;
 import io.jvmm.spi.SpiVersion;
 import io.jvmm.testkit.DeviceConfigs;
+import io.jvmm.testkit.TestDeviceContext;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,14 @@ class PanicDeviceFactoryTest {
                 .filter(f -> f.type().equals("pvpanic")).findFirst().orElseThrow();
         assertTrue(factory instanceof PanicDeviceFactory);
         assertEquals(SpiVersion.CURRENT, factory.spiVersion());
+    }
+
+    @Test
+    void aPanicIsLoggedAndPutOnTheVmsEventStream() {
+        TestDeviceContext context = new TestDeviceContext("panic0", null);
+        PanicDevice device = (PanicDevice) new PanicDeviceFactory().create(table("log"), context);
+        device.writeBar(null, 0, new byte[] {PanicDevice.PVPANIC_PANICKED});
+        assertEquals(java.util.List.of("guest-panicked: the guest reported a kernel panic"), context.events());
     }
 
     @Test

@@ -1,20 +1,21 @@
-package io.jvmm.shell;
+package io.jvmm.control;
 
 import io.jvmm.snapshot.SnapshotProgress;
 import io.jvmm.spi.DeviceCommand;
 import io.jvmm.spi.DeviceCommandException;
-import io.jvmm.vm.VmControl;
 import io.jvmm.vm.VmException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A {@link VmControl} without KVM: keeps the state machine of the real VM and records calls. */
-final class FakeVm implements VmControl {
-    State state = State.RUNNING;
-    final List<String> calls = new ArrayList<>();
+public final class FakeVm implements VmControl {
+    public volatile State state = State.RUNNING;
+    public final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
     /** What balloon0's commands act on, like a virtio-balloon's target. */
-    long balloonTargetMib;
+    public long balloonTargetMib;
+    /** When set, snapshot throws it (a full disk, an OutOfMemoryError). */
+    public volatile RuntimeException snapshotFailure;
 
     /** balloon0's commands: a plugin's runtime operations as DeviceCommands offers them. */
     private final List<DeviceCommand> balloonCommands = List.of(
@@ -51,8 +52,14 @@ final class FakeVm implements VmControl {
     }
 
     @Override
-    public void snapshot(Path dir, SnapshotProgress progress) {
+    public void snapshot(Path dir, SnapshotProgress progress) throws VmException {
         calls.add("snapshot " + dir);
+        if (state != State.PAUSED) {
+            throw new VmException("cannot snapshot: the VM is " + state.name().toLowerCase() + " (pause it first)");
+        }
+        if (snapshotFailure != null) {
+            throw snapshotFailure;
+        }
         progress.update("memory", 1, 1);
     }
 
@@ -62,6 +69,12 @@ final class FakeVm implements VmControl {
         if (force) {
             state = State.STOPPED;
         }
+    }
+
+    @Override
+    public void stop(io.jvmm.vm.VmExit reason) {
+        calls.add("stop " + reason);
+        state = State.STOPPED;
     }
 
     @Override

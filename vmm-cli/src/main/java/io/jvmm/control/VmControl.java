@@ -1,4 +1,4 @@
-package io.jvmm.vm;
+package io.jvmm.control;
 
 import io.jvmm.snapshot.SnapshotException;
 import io.jvmm.snapshot.SnapshotProgress;
@@ -6,12 +6,16 @@ import io.jvmm.snapshot.SnapshotProgress;
 import io.jvmm.spi.DeviceCommand;
 import io.jvmm.spi.DeviceCommandException;
 import io.jvmm.spi.DeviceCommands;
+import io.jvmm.vm.VmException;
+import io.jvmm.vm.VmExit;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Controls a running VM from any thread (a shell, a signal handler, a control pipe) while
- * {@link Vm#run()} blocks in another. Methods are serialized; each returns when done.
+ * Controls a running VM from any thread (the shell, a signal handler, the API socket) while
+ * {@code Vm.run()} blocks in another. Methods are serialized; each returns when done. Callers
+ * go through the {@link Operation}s of this package, so that every way of driving a VM means the
+ * same thing by "pause" or "snapshot".
  */
 public interface VmControl {
     /** The life cycle: CREATED until run(), then RUNNING and PAUSED, STOPPED at the end. */
@@ -51,6 +55,9 @@ public interface VmControl {
 
     /** Asks the guest to power off (ACPI power button), or ends the VM at once when {@code force}. */
     void requestShutdown(boolean force);
+
+    /** Ends the VM at once; {@code Vm.run()} returns {@code reason}. */
+    void stop(VmExit reason);
 
     Info info();
 

@@ -1,0 +1,389 @@
+package io.jvmm.nested;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API socket of a real VM in the nested host, driven with {@code curl --unix-socket} and
+ * the {@code jvmm} clients: a headless VM started with {@code run --detach} whose guest prints a
+ * counter every 100 ms and evaluates what is typed on its console. One L1 run (driver script
+ * below) does every scenario; each test checks what it left behind.
+ */
+@Tag("nested")
+class ApiNestedIT {
+    private static final String GUEST_SCRIPT = """
+            (i=0; while true; do echo "COUNT $i"; i=$((i+1)); usleep 100000 2>/dev/null || sleep 0.1; done) &
+            while read -r line; do eval "$line"; done
+            """;
+    private static final Pattern COUNT = Pattern.compile("(?m)^COUNT (\\d+)\\r?$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path dir;
+    private static NestedHost.Result l1;
+
+    @BeforeAll
+    static void runInL1() throws IOException, InterruptedException {
+        Path repo = NestedHost.repo();
+        dir = Files.createDirectories(NestedHost.workDir("api"));
+        try (var old = Files.list(dir)) {
+            for (Path p : old.toList()) {
+                if (!Files.isDirectory(p)) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
+        Path kernel = dir.resolve("vmlinuz");
+        Files.copy(assets.resolve("vmlinuz"), kernel);
+        Path initrd = NestedHost.initrdWithScript(assets, dir.resolve("initrd-api.cpio.gz"), GUEST_SCRIPT);
+        Files.writeString(dir.resolve("vm.toml"), """
+                [vm]
+                name = "apivm"
+                memory = "256M"
+                vcpus = 2
+
+                [boot]
+                kernel = "%s"
+                initramfs = "%s"
+                cmdline = "console=ttyS0 reboot=k panic=-1 quiet"
+
+                [serial]
+                mode = "file"
+                path = "serial.log"
+                """.formatted(kernel, initrd));
+        Files.copy(repo.resolve("vmm-cli/src/test/resources/nested/api-malformed.py"), dir.resolve("malformed.py"));
+        String driver = """
+                #!/bin/bash
+                D='%s'
+                cd '%s'
+                rm -rf "$D"/snap* "$D"/*.log "$D"/*.out "$D"/*.json "$D"/*.txt "$D"/*.ndjson "$D"/stop-readers
+                S=/run/jvmm/apivm.sock
+                PID=
+                waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
+                  [ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null && return 1; sleep 0.2; done; }
+                count() { grep -c '^COUNT' "$1" 2>/dev/null || echo 0; }
+                # api METHOD OP [JSON]: one request with curl; the JSON answer and the status on a line each.
+                api() { curl -sS --max-time 300 --unix-socket "$S" -X "$1" -d "${3:-}" -w '\\n%%{http_code}\\n' \\
+                  "http://localhost/api/v1/vm$2"; }
+
+                # 1. run --detach: returns once the API answers; prints the name and socket.
+                t0=$(date +%%s%%N)
+                bin/jvmm run --detach --log-level debug "$D/vm.toml" > "$D/detach.out" 2> "$D/detach.err"
+                echo "detach_exit=$? detach_ms=$(( ($(date +%%s%%N) - t0) / 1000000 ))" > "$D/detach.txt"
+                PID=$(curl -s --unix-socket "$S" http://localhost/api/v1/vm | sed 's/.*"pid":\\([0-9]*\\).*/\\1/')
+                echo "pid=$PID" >> "$D/detach.txt"
+                stat -c 'dir_mode=%%a' /run/jvmm >> "$D/detach.txt"; stat -c 'socket_mode=%%a' "$S" >> "$D/detach.txt"
+                curl -sN --unix-socket "$S" http://localhost/api/v1/vm/events > "$D/events.ndjson" &
+                EV=$!
+                waitfor "$D/serial.log" '^COUNT 30' 1500 || echo "DRIVER no counter"
+                bin/jvmm ls > "$D/ls.out" 2>&1
+
+                # 2. A second VM of the same name is refused while the first runs.
+                bin/jvmm run "$D/vm.toml" > "$D/dup.out" 2>&1; echo $? > "$D/dup.exit"
+
+                # 3. pause with curl (the counter stops), resume with the jvmm client.
+                api PUT /pause > "$D/pause.json"
+                a=$(count "$D/serial.log"); sleep 3; b=$(count "$D/serial.log")
+                echo "paused_before=$a paused_after=$b" > "$D/pause.txt"
+                bin/jvmm resume apivm > "$D/resume.out" 2>&1
+                r0=$(date +%%s%%N); n=0
+                while [ "$(count "$D/serial.log")" -le "$b" ] && [ $n -lt 100 ]; do n=$((n+1)); sleep 0.2; done
+                echo "resume_to_next_count_ms=$(( ($(date +%%s%%N) - r0) / 1000000 ))" >> "$D/pause.txt"
+                sleep 1
+                echo "resumed_after=$(count "$D/serial.log")" >> "$D/pause.txt"
+
+                # 4. 16 clients read the VM in a loop while another pauses, resumes and snapshots.
+                readers=()
+                for i in $(seq 1 16); do
+                  ( while [ ! -e "$D/stop-readers" ]; do
+                      curl -s --max-time 60 --unix-socket "$S" -w '%%{http_code}\\n' http://localhost/api/v1/vm
+                    done > "$D/get-$i.out" ) &
+                  readers+=($!)
+                done
+                for k in 1 2 3; do
+                  api PUT /pause >> "$D/concurrent.out"; api PUT /resume >> "$D/concurrent.out"
+                  api PUT /snapshot "{\\"dir\\": \\"$D/snapc-$k\\"}" >> "$D/concurrent.out"
+                done
+                touch "$D/stop-readers"; wait "${readers[@]}"
+                for k in 1 2 3; do
+                  bin/jvmm restore --dry-run "$D/snapc-$k" > /dev/null 2>&1; echo "snapc-$k=$?" >> "$D/dryrun.txt"
+                done
+
+                # 5. Malformed and hostile requests; the guest keeps counting.
+                before=$(count "$D/serial.log")
+                /usr/bin/python3 "$D/malformed.py" "$S" "$PID" > "$D/malformed.txt" 2>&1
+                echo "count_before=$before count_after=$(count "$D/serial.log")" >> "$D/malformed.txt"
+                api DELETE "" >> "$D/methods.out"; api GET /nothing >> "$D/methods.out"
+
+                # 6. Another uid: the 0700 directory keeps it out; with the modes loosened, SO_PEERCRED does.
+                setpriv --reuid=65534 --regid=65534 --clear-groups curl -sS --unix-socket "$S" http://localhost/api/v1/vm \\
+                  > "$D/uid-modes.out" 2>&1; echo "curl_exit=$?" >> "$D/uid-modes.out"
+                chmod 755 /run/jvmm; chmod 666 "$S"
+                setpriv --reuid=65534 --regid=65534 --clear-groups curl -sS --unix-socket "$S" -X PUT \\
+                  -w '\\n%%{http_code}\\n' http://localhost/api/v1/vm/pause > "$D/uid-peercred.out" 2>&1
+                chmod 700 /run/jvmm; chmod 600 "$S"
+                api GET "" > "$D/after-uid.json"
+
+                # 7. Console: attach, type, detach with Ctrl-]; then a client killed in the middle of an attach.
+                { sleep 2; printf 'echo CONSOLE-$((40+2))\\n'; sleep 3; printf '\\035'; } \\
+                  | timeout 120 bin/jvmm console apivm > "$D/console.out" 2> "$D/console.err"; echo $? > "$D/console.exit"
+                # stdin that never ends: a FIFO in L1's tmpfs held open by this shell (no /dev/fd for <(...) in L1)
+                mkfifo /tmp/jvmm-never; exec 3<>/tmp/jvmm-never
+                timeout -s KILL 15 bin/jvmm console apivm <&3 > "$D/console-killed.out" 2>&1
+                a=$(count "$D/serial.log"); sleep 2
+                echo "after_kill_before=$a after_kill_after=$(count "$D/serial.log")" > "$D/console.txt"
+                api GET "" > "$D/after-console.json"
+
+                # 8. The shell attaches: its commands work on the VM, and quitting leaves it running.
+                bin/jvmm attach apivm -c 'ls; pause; info; resume; log -n 200' > "$D/attach.out" 2>&1; echo $? > "$D/attach.exit"
+                api GET "" > "$D/after-attach.json"
+
+                # 9. Snapshot with the client and exit; restore in a new process; the counter goes on.
+                bin/jvmm snapshot apivm "$D/snap" --after exit > "$D/snapshot.out" 2>&1; echo $? > "$D/snapshot.exit"
+                n=0; while kill -0 "$PID" 2>/dev/null && [ $n -lt 300 ]; do n=$((n+1)); sleep 0.2; done
+                sleep 1; kill $EV 2>/dev/null
+                cp /run/jvmm/apivm.log "$D/detached-run.log" 2>/dev/null
+                PID=
+                bin/jvmm restore --serial-file "$D/restored.log" "$D/snap" > "$D/restore.out" 2>&1 &
+                PID=$!
+                waitfor "$D/restored.log" '^COUNT' 1500 || echo "DRIVER no counter after restore"
+                n=0; until curl -sf --max-time 30 --unix-socket "$S" http://localhost/api/v1/vm > /dev/null || [ $n -gt 120 ]; do
+                  n=$((n+1)); sleep 0.5; done
+                bin/jvmm ls > "$D/ls-restored.out" 2>&1
+                bin/jvmm info apivm > "$D/info-restored.out" 2>&1
+                bin/jvmm shutdown --force apivm > "$D/shutdown.out" 2>&1
+                wait $PID; echo $? > "$D/restore.exit"; PID=
+                ls /run/jvmm > "$D/left.txt" 2>&1
+
+                # 10. What the API adds to start-up: the same VM without it, up to its first KVM_RUN.
+                bin/jvmm run --no-api --log-level debug --serial off "$D/vm.toml" > "$D/noapi.log" 2>&1 &
+                PID=$!
+                waitfor "$D/noapi.log" 'first KVM_RUN' 600; kill $PID; wait $PID; PID=
+                """.formatted(dir, repo);
+        Path script = dir.resolve("driver.sh");
+        Files.writeString(script, driver);
+        l1 = NestedHost.runInL1(dir, 1200, List.of("bash", script.toString()));
+    }
+
+    private static String read(String name) throws IOException {
+        Path f = dir.resolve(name);
+        return Files.exists(f) ? Files.readString(f).replace("\r", "") : "";
+    }
+
+    private static Map<String, String> values(String name) throws IOException {
+        Map<String, String> m = new HashMap<>();
+        Matcher x = Pattern.compile("(\\w+)=(\\S+)").matcher(read(name));
+        while (x.find()) {
+            m.put(x.group(1), x.group(2));
+        }
+        return m;
+    }
+
+    /** KEY=VALUE lines, the value up to the end of its line. */
+    private static Map<String, String> lines(String name) throws IOException {
+        Map<String, String> m = new HashMap<>();
+        for (String line : read(name).lines().toList()) {
+            int eq = line.indexOf('=');
+            if (eq > 0 && !line.substring(0, eq).contains(" ")) {
+                m.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return m;
+    }
+
+    private static List<Integer> counts(String log) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        Matcher m = COUNT.matcher(read(log));
+        while (m.find()) {
+            out.add(Integer.parseInt(m.group(1)));
+        }
+        return out;
+    }
+
+    private static String describe() throws IOException {
+        return "detach: " + read("detach.txt") + read("detach.out") + read("detach.err") + "\npause: " + read("pause.txt")
+                + read("pause.json") + "\nconcurrent:\n" + read("concurrent.out") + "\nrun log (tail):\n"
+                + tail(read("detached-run.log")) + "\nrestore.out:\n" + read("restore.out") + "\nL1:\n" + l1.output();
+    }
+
+    private static String tail(String s) {
+        return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    }
+
+    @Test
+    void runDetachReturnsWithTheNameAndSocketOfAPrivateSocketThatLsLists() throws IOException {
+        Map<String, String> d = values("detach.txt");
+        assertThat(d.get("detach_exit")).as(describe()).isEqualTo("0");
+        assertThat(read("detach.out").strip()).as(describe()).isEqualTo("apivm /run/jvmm/apivm.sock");
+        assertThat(d.get("dir_mode")).isEqualTo("700");
+        assertThat(d.get("socket_mode")).isEqualTo("600");
+        assertThat(read("ls.out")).as(describe()).containsPattern("(?m)^apivm +" + d.get("pid") + " +RUNNING +2 +256Mi +/run/jvmm/apivm.sock");
+        System.out.println("ApiNestedIT: run --detach returned after " + d.get("detach_ms") + " ms");
+    }
+
+    @Test
+    void aSecondVmOfTheSameNameIsRefusedInOneLine() throws IOException {
+        assertThat(read("dup.exit").strip()).as(read("dup.out")).isEqualTo("2");
+        assertThat(read("dup.out").strip()).as(read("dup.out"))
+                .isEqualTo("jvmm: a VM is already running with the API socket /run/jvmm/apivm.sock "
+                        + "(another name in [vm] name, or --api-socket, lets both run)");
+    }
+
+    @Test
+    void pauseWithCurlStopsTheCounterAndResumeWithTheClientContinuesIt() throws IOException {
+        assertThat(read("pause.json")).as(describe()).contains("{\"state\":\"PAUSED\"}").endsWith("200\n");
+        Map<String, String> p = values("pause.txt");
+        assertThat(p.get("paused_after")).as(describe()).isEqualTo(p.get("paused_before"));
+        assertThat(Integer.parseInt(p.get("resumed_after"))).as(describe()).isGreaterThan(Integer.parseInt(p.get("paused_after")));
+        // The counter printed every 100 ms before the pause; it goes on within a few of those.
+        assertThat(Integer.parseInt(p.get("resume_to_next_count_ms"))).as(describe()).isLessThan(5000);
+        assertThat(read("resume.out").strip()).isEqualTo("apivm: running");
+    }
+
+    @Test
+    void sixteenReadersGetWellFormedAnswersWhileAnotherPausesResumesAndSnapshots() throws IOException {
+        int answers = 0;
+        for (int i = 1; i <= 16; i++) {
+            List<String> lines = read("get-" + i + ".out").lines().toList();
+            assertThat(lines.size() % 2).as("get-" + i).isZero();
+            for (int k = 0; k + 1 < lines.size(); k += 2) {
+                assertThat(lines.get(k + 1)).as("get-" + i + " line " + k + ": " + lines.get(k)).isEqualTo("200");
+                JsonNode j = JSON.readTree(lines.get(k));
+                assertThat(j.get("name").asText()).isEqualTo("apivm");
+                assertThat(j.get("state").asText()).isIn("RUNNING", "PAUSED");
+                answers++;
+            }
+        }
+        assertThat(answers).as(describe()).isGreaterThan(16);
+        assertThat(read("concurrent.out").lines().filter(l -> l.matches("\\d{3}")).toList()).as(describe())
+                .hasSize(9).allMatch(s -> s.equals("200"));
+        assertThat(read("dryrun.txt")).as(describe()).contains("snapc-1=0", "snapc-2=0", "snapc-3=0");
+        System.out.println("ApiNestedIT: " + answers + " GET /vm answers from 16 clients during 3 pause/resume/snapshot rounds");
+    }
+
+    @Test
+    void theGuestsCounterNeverGoesBackwardsNorSkips() throws IOException {
+        List<Integer> c = counts("serial.log");
+        assertThat(c).as(describe()).hasSizeGreaterThan(50);
+        for (int i = 0; i < c.size(); i++) {
+            assertThat(c.get(i)).as("counter sequence at " + i + "\n" + describe()).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void malformedRequestsGetAnErrorOrAClosedConnectionWithinBoundedMemoryAndTimeAndTheGuestGoesOn() throws IOException {
+        Map<String, String> m = lines("malformed.txt");
+        m.putAll(values("malformed.txt").entrySet().stream().filter(e -> e.getKey().startsWith("count_"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        String all = read("malformed.txt") + "\n" + describe();
+        assertThat(m.get("garbage")).as(all).matches("HTTP/1.1 400.*|closed.*");
+        assertThat(m.get("big_body")).as(all).matches("HTTP/1.1 413.*|closed.*");
+        assertThat(Integer.parseInt(m.get("big_body_sent_mib"))).as(all).isLessThan(100);
+        assertThat(m.get("endless_header")).as(all).matches("HTTP/1.1 431.*|HTTP/1.1 400.*|closed.*");
+        assertThat(Double.parseDouble(m.get("endless_header_seconds"))).as(all).isLessThan(30);
+        assertThat(m.get("slow_client_closed")).as(all).isEqualTo("True");
+        assertThat(Double.parseDouble(m.get("slow_client_seconds"))).as(all).isBetween(5.0, 30.0);
+        assertThat(m.get("wrong_method")).as(all).startsWith("HTTP/1.1 405");
+        assertThat(m.get("unknown_path")).as(all).startsWith("HTTP/1.1 404");
+        assertThat(m.get("after_all")).as(all).startsWith("HTTP/1.1 200");
+        long growth = Long.parseLong(m.get("rss_after_kib")) - Long.parseLong(m.get("rss_before_kib"));
+        assertThat(growth).as("VmRSS growth in KiB\n" + all).isLessThan(64 * 1024);
+        assertThat(Integer.parseInt(m.get("count_after"))).as(all).isGreaterThan(Integer.parseInt(m.get("count_before")));
+        assertThat(read("methods.out")).as(all).contains("405", "404", "{\"error\":");
+        System.out.println("ApiNestedIT: malformed requests: " + read("malformed.txt").replace('\n', ' '));
+    }
+
+    @Test
+    void aClientOfAnotherUidIsRefusedByTheModesAndThenByItsPeerCredentials() throws IOException {
+        assertThat(read("uid-modes.out")).as(read("uid-modes.out")).contains("curl_exit=7").doesNotContain("\"name\"");
+        String peer = read("uid-peercred.out");
+        assertThat(peer).as(peer).contains("user nobody may not control this VM (it belongs to root)").endsWith("403\n");
+        assertThat(read("after-uid.json")).as(describe()).contains("\"state\":\"RUNNING\"");
+    }
+
+    @Test
+    void theConsoleAttachesTypesDetachesAndAKilledClientLeavesTheVmRunning() throws IOException {
+        assertThat(read("console.exit").strip()).as(read("console.err")).isEqualTo("0");
+        assertThat(read("console.out")).as(read("console.out") + read("console.err")).contains("CONSOLE-42", "COUNT");
+        assertThat(read("console.err")).contains("jvmm: detached; apivm keeps running");
+        Map<String, String> c = values("console.txt");
+        assertThat(Integer.parseInt(c.get("after_kill_after"))).as(describe()).isGreaterThan(Integer.parseInt(c.get("after_kill_before")));
+        assertThat(read("after-console.json")).as(describe()).contains("\"state\":\"RUNNING\"").endsWith("200\n");
+    }
+
+    @Test
+    void theShellAttachesListsPausesAndResumesAndLeavesTheVmRunningWhenItQuits() throws IOException {
+        String out = read("attach.out");
+        assertThat(read("attach.exit").strip()).as(out).isEqualTo("0");
+        assertThat(out).as(out).contains("jvmm: attached to apivm (running, 2 vCPU(s), 256 MiB)", "jvmm: paused",
+                "state:   PAUSED", "jvmm: resumed", "COUNT").containsPattern("(?m)^apivm +\\d+ +RUNNING");
+        assertThat(read("after-attach.json")).as(describe()).contains("\"state\":\"RUNNING\"").endsWith("200\n");
+    }
+
+    @Test
+    void aSnapshotByTheClientRestoresInANewProcessThatContinuesTheCounterAndAnswersOnItsSocket() throws IOException {
+        assertThat(read("snapshot.exit").strip()).as(read("snapshot.out")).isEqualTo("0");
+        assertThat(read("snapshot.out")).contains("apivm: snapshot written to " + dir.resolve("snap"));
+        List<Integer> before = counts("serial.log");
+        List<Integer> after = counts("restored.log");
+        assertThat(after).as(describe()).isNotEmpty();
+        int last = before.get(before.size() - 1);
+        assertThat(after.get(0)).as("first after restore; last before " + last + "\n" + describe()).isBetween(last, last + 2);
+        assertThat(read("ls-restored.out")).as(describe()).containsPattern("(?m)^apivm +\\d+ +RUNNING");
+        assertThat(read("info-restored.out")).as(describe()).contains("state:   RUNNING", "vcpus:   2", "memory:  256 MiB");
+        assertThat(read("shutdown.out").strip()).isEqualTo("apivm: stopped");
+        assertThat(read("restore.exit").strip()).as(describe()).isEqualTo("0");
+        assertThat(read("left.txt").strip()).as("sockets left in /run/jvmm").doesNotContain(".sock");
+    }
+
+    @Test
+    void theEventStreamShowsPauseResumeSnapshotProgressAndTheEndInOrder() throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : read("events.ndjson").lines().toList()) {
+            if (!line.isBlank()) {
+                events.add(JSON.readTree(line));
+            }
+        }
+        List<String> types = new ArrayList<>();
+        long seq = 0;
+        for (JsonNode e : events) {
+            assertThat(e.get("seq").asLong()).as("sequence numbers rise").isGreaterThan(seq);
+            seq = e.get("seq").asLong();
+            types.add(e.get("type").asText() + (e.has("state") ? ":" + e.get("state").asText() : "")
+                    + (e.has("reason") ? ":" + e.get("reason").asText() : ""));
+        }
+        assertThat(types).as(read("events.ndjson")).containsSubsequence("state:PAUSED", "state:RUNNING",
+                "state:PAUSED", "snapshot-started", "snapshot-progress", "snapshot-done", "state:RUNNING",
+                "snapshot-started", "snapshot-done", "stopped:SNAPSHOT_THEN_EXIT");
+        assertThat(types.get(types.size() - 1)).isEqualTo("stopped:SNAPSHOT_THEN_EXIT");
+    }
+
+    @Test
+    void theApiServerIsStartedOffThePathToTheFirstKvmRun() throws IOException {
+        String with = read("detached-run.log");
+        String without = read("noapi.log");
+        Pattern first = Pattern.compile("first KVM_RUN (\\d+)");
+        Matcher a = first.matcher(with);
+        Matcher b = first.matcher(without);
+        assertThat(a.find()).as(tail(with)).isTrue();
+        assertThat(b.find()).as(tail(without)).isTrue();
+        assertThat(with).contains("API on /run/jvmm/apivm.sock (started in");
+        Matcher started = Pattern.compile("API on \\S+ \\(started in (\\d+) ms\\)").matcher(with);
+        started.find();
+        System.out.println("ApiNestedIT: first KVM_RUN " + a.group(1) + " ms after JVM start with the API, " + b.group(1)
+                + " ms without; the server took " + started.group(1) + " ms to start, beside the guest");
+    }
+}
