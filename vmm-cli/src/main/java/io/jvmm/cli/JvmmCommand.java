@@ -1,6 +1,10 @@
 package io.jvmm.cli;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,11 +16,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
-        subcommands = {RunCommand.class, RestoreCommand.class, io.jvmm.shell.ShellCommand.class, LsCommand.class,
-            VmClientCommands.Pause.class, VmClientCommands.Resume.class, VmClientCommands.Snapshot.class,
-            VmClientCommands.Shutdown.class, VmClientCommands.Info.class, VmClientCommands.Device.class,
-            ConsoleCommand.class, AttachCommand.class, CheckCommand.class, PluginsCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class},
         description = {
             "A virtual machine monitor for Linux/KVM: boots a Linux guest described by a TOML config file. "
                     + "The guest's serial console is on this terminal by default; Ctrl-A x stops the VM.",
@@ -46,16 +45,75 @@ public final class JvmmCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /**
+     * Every subcommand by name, in the order {@code --help} lists them. Registered here rather
+     * than in {@code @Command(subcommands)} so that a start builds only the one it runs (see
+     * {@link #commandLineFor}); {@code JvmmCommandTest} checks each name against its class's
+     * {@code @Command}.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand.class);
+        m.put("restore", RestoreCommand.class);
+        m.put("shell", io.jvmm.shell.ShellCommand.class);
+        m.put("ls", LsCommand.class);
+        m.put("pause", VmClientCommands.Pause.class);
+        m.put("resume", VmClientCommands.Resume.class);
+        m.put("snapshot", VmClientCommands.Snapshot.class);
+        m.put("shutdown", VmClientCommands.Shutdown.class);
+        m.put("info", VmClientCommands.Info.class);
+        m.put("device", VmClientCommands.Device.class);
+        m.put("console", ConsoleCommand.class);
+        m.put("attach", AttachCommand.class);
+        m.put("check", CheckCommand.class);
+        m.put("plugins", PluginsCommand.class);
+        m.put("completion", CompletionCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Subcommands that need all the others: help lists or describes them, completion scripts them. */
+    private static final Set<String> NEED_ALL = Set.of("help", "completion");
+
     public static void main(String[] args) {
         io.jvmm.vm.StartupTimeline.mark("main"); // makes no logger: --log-level is applied next
         LogLevel.applyFromArgs(Arrays.asList(args));
         Detach.rememberArgs(args);
-        System.exit(commandLine().execute(args));
+        System.exit(commandLineFor(args).execute(args));
     }
 
-    /** The configured command line (exit codes, error reporting); tests use this too. */
+    /** The configured command line with every subcommand (exit codes, error reporting); tests use this too. */
     public static CommandLine commandLine() {
+        return configured(SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The command line for {@code args}: when their first word names a subcommand, with that
+     * one alone. picocli builds each command's model by reflection over its options and mixins,
+     * and building all sixteen was most of a client command's start (host CPU for
+     * {@code jvmm pause}: ...). Anything else (no command, {@code --help}, a typo that picocli
+     * answers with "did you mean") gets them all; {@code --version} alone needs none.
+     */
+    static CommandLine commandLineFor(String[] args) {
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !NEED_ALL.contains(first)) {
+            return configured(Set.of(first));
+        }
+        if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+            return configured(Set.of());
+        }
+        return commandLine();
+    }
+
+    private static CommandLine configured(Set<String> names) {
         CommandLine cl = new CommandLine(new JvmmCommand());
+        SUBCOMMANDS.forEach((name, type) -> {
+            if (names.contains(name)) {
+                cl.addSubcommand(name, type);
+            }
+        });
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setExitCodeExceptionMapper(ExitCodes::forException);

@@ -274,4 +274,45 @@ class JvmmCommandTest {
             }
         }
     }
+
+    @Test
+    void eachSubcommandIsRegisteredUnderItsOwnCommandName() {
+        JvmmCommand.SUBCOMMANDS.forEach((name, type) ->
+                assertThat(new CommandLine(type).getCommandName()).as(type.getName()).isEqualTo(name));
+        assertThat(JvmmCommand.commandLine().getSubcommands()).containsOnlyKeys(JvmmCommand.SUBCOMMANDS.keySet());
+    }
+
+    @Test
+    void aStartBuildsOnlyTheSubcommandItRunsAndItsHelpIsTheSame() {
+        CommandLine all = JvmmCommand.commandLine();
+        for (String name : JvmmCommand.SUBCOMMANDS.keySet()) {
+            CommandLine lazy = JvmmCommand.commandLineFor(new String[] {name, "--help"});
+            if (name.equals("help") || name.equals("completion")) {
+                assertThat(lazy.getSubcommands()).as(name).containsOnlyKeys(JvmmCommand.SUBCOMMANDS.keySet());
+            } else {
+                assertThat(lazy.getSubcommands()).as(name).containsOnlyKeys(name);
+            }
+            assertThat(lazy.getSubcommands().get(name).getUsageMessage()).as(name)
+                    .isEqualTo(all.getSubcommands().get(name).getUsageMessage());
+        }
+        CommandLine versionOnly = JvmmCommand.commandLineFor(new String[] {"--version"});
+        assertThat(versionOnly.getSubcommands()).isEmpty();
+        StringWriter version = new StringWriter();
+        versionOnly.setOut(new PrintWriter(version, true));
+        assertThat(versionOnly.execute("--version")).isZero();
+        assertThat(version.toString()).isEqualTo(jvmm("--version").out());
+        for (String[] args : new String[][] {{}, {"--help"}, {"-h"}, {"--version", "run"}, {"rn"}, {"--log-level", "debug", "run"}}) {
+            assertThat(JvmmCommand.commandLineFor(args).getSubcommands()).as(String.join(" ", args))
+                    .containsOnlyKeys(JvmmCommand.SUBCOMMANDS.keySet());
+        }
+    }
+
+    @Test
+    void aMistypedCommandStillGetsSuggestionsFromTheFullList() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = JvmmCommand.commandLineFor(new String[] {"restor", "snap"});
+        cl.setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("restor", "snap")).isEqualTo(2);
+        assertThat(err.toString()).contains("restore");
+    }
 }
