@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * The API socket of a real VM in the nested host, driven with {@code curl --unix-socket} and
  * the {@code jvmm} clients: a headless VM started with {@code run --detach} whose guest prints a
  * counter every 100 ms and evaluates what is typed on its console. One L1 run (driver script
- * below) does every scenario; each test checks what it left behind.
+ * below) does every scenario, snapshots included (pause, snapshot and exit, restore in a new
+ * process, and broken snapshots refused: what SnapshotNestedIT did in an L1 run of its own);
+ * each test checks what it left behind.
  */
 @Tag("nested")
 class ApiNestedIT {
@@ -79,6 +82,10 @@ class ApiNestedIT {
                 api() { curl -sS --max-time 300 --unix-socket "$S" -X "$1" -d "${3:-}" -w '\\n%%{http_code}\\n' \\
                   "http://localhost/api/v1/vm$2"; }
 
+                # L1's last KVM events are kept (scripts/lib/l1-kvm-trace) and saved when a guest
+                # triple-faults: KVM on AMD resets the vCPU first, so jvmm cannot say where it died.
+                scripts/lib/l1-kvm-trace start
+
                 # 1. run --detach: returns once the API answers; prints the name and socket.
                 t0=$(date +%%s%%N)
                 bin/jvmm run --detach --log-level debug "$D/vm.toml" > "$D/detach.out" 2> "$D/detach.err"
@@ -105,7 +112,9 @@ class ApiNestedIT {
                 sleep 1
                 echo "resumed_after=$(count "$D/serial.log")" >> "$D/pause.txt"
 
-                # 4. 16 clients read the VM in a loop while another pauses, resumes and snapshots.
+                # 4. 16 clients read the VM in a loop while another pauses and resumes three times
+                #    and snapshots once (a snapshot of this VM under the readers' load took about
+                #    30 s of the suite's time in L1; a second and third proved nothing new).
                 readers=()
                 for i in $(seq 1 16); do
                   ( while [ ! -e "$D/stop-readers" ]; do
@@ -115,12 +124,10 @@ class ApiNestedIT {
                 done
                 for k in 1 2 3; do
                   api PUT /pause >> "$D/concurrent.out"; api PUT /resume >> "$D/concurrent.out"
-                  api PUT /snapshot "{\\"dir\\": \\"$D/snapc-$k\\"}" >> "$D/concurrent.out"
+                  [ $k = 2 ] && api PUT /snapshot "{\\"dir\\": \\"$D/snapc\\"}" >> "$D/concurrent.out"
                 done
                 touch "$D/stop-readers"; wait "${readers[@]}"
-                for k in 1 2 3; do
-                  bin/jvmm restore --dry-run "$D/snapc-$k" > /dev/null 2>&1; echo "snapc-$k=$?" >> "$D/dryrun.txt"
-                done
+                bin/jvmm restore --dry-run "$D/snapc" > /dev/null 2>&1; echo "snapc=$?" >> "$D/dryrun.txt"
 
                 # 5. Malformed and hostile requests; the guest keeps counting.
                 before=$(count "$D/serial.log")
@@ -157,16 +164,36 @@ class ApiNestedIT {
                 sleep 1; kill $EV 2>/dev/null
                 cp /run/jvmm/apivm.log "$D/detached-run.log" 2>/dev/null
                 PID=
+                if grep -q 'triple-faulted' "$D/detached-run.log"; then
+                  scripts/lib/l1-kvm-trace save "$D/l1-kvm-trace.txt"; scripts/lib/l1-kvm-trace start
+                fi
+                # The snapshot as restore sees it: --dry-run lists what it would open; a corrupted
+                # one, a truncated one and one whose kernel file moved away are each refused.
+                bin/jvmm restore --dry-run "$D/snap" > "$D/snap-dryrun.out" 2>&1; echo $? > "$D/snap-dryrun.exit"
+                cp -r "$D/snap" "$D/snap-corrupt"
+                printf 'X' | dd of="$D/snap-corrupt/state.bin" bs=1 seek=300 conv=notrunc 2>/dev/null
+                cp -r "$D/snap" "$D/snap-truncated"
+                sz=$(stat -c %%s "$D/snap/state.bin"); truncate -s $((sz - 100)) "$D/snap-truncated/state.bin"
+                for k in corrupt truncated; do
+                  timeout 120 bin/jvmm restore --serial-file "$D/$k.log" "$D/snap-$k" > "$D/$k.out" 2>&1; echo $? > "$D/$k.exit"
+                done
+                mv "$D/vmlinuz" "$D/vmlinuz.away"
+                timeout 120 bin/jvmm restore --serial-file "$D/nokernel.log" "$D/snap" > "$D/nokernel.out" 2>&1; echo $? > "$D/nokernel.exit"
+                mv "$D/vmlinuz.away" "$D/vmlinuz"
+                t0=$(date +%%s%%N)
                 bin/jvmm restore --serial-file "$D/restored.log" "$D/snap" > "$D/restore.out" 2>&1 &
                 PID=$!
                 waitfor "$D/restored.log" '^COUNT' 1500 || echo "DRIVER no counter after restore"
+                echo "restore_to_first_line_ms=$(( ($(date +%%s%%N) - t0) / 1000000 ))" > "$D/restore.txt"
                 n=0; until curl -sf --max-time 30 --unix-socket "$S" http://localhost/api/v1/vm > /dev/null || [ $n -gt 120 ]; do
                   n=$((n+1)); sleep 0.5; done
                 bin/jvmm ls > "$D/ls-restored.out" 2>&1
                 bin/jvmm info apivm > "$D/info-restored.out" 2>&1
                 bin/jvmm shutdown --force apivm > "$D/shutdown.out" 2>&1
                 wait $PID; echo $? > "$D/restore.exit"; PID=
+                grep -q 'triple-faulted' "$D/restore.out" && scripts/lib/l1-kvm-trace save "$D/l1-kvm-trace-restored.txt"
                 ls /run/jvmm > "$D/left.txt" 2>&1
+                du -k "$D/snap/memory.bin" "$D/snap/state.bin" >> "$D/restore.txt"
 
                 # 10. What the API adds to start-up: the same VM without it, up to its first KVM_RUN.
                 bin/jvmm run --no-api --log-level debug --serial off "$D/vm.toml" > "$D/noapi.log" 2>&1 &
@@ -216,7 +243,14 @@ class ApiNestedIT {
     private static String describe() throws IOException {
         return "detach: " + read("detach.txt") + read("detach.out") + read("detach.err") + "\npause: " + read("pause.txt")
                 + read("pause.json") + "\nconcurrent:\n" + read("concurrent.out") + "\nrun log (tail):\n"
-                + tail(read("detached-run.log")) + "\nrestore.out:\n" + read("restore.out") + "\nL1:\n" + l1.output();
+                + tail(read("detached-run.log")) + "\nrestore.out:\n" + read("restore.out")
+                + trace("l1-kvm-trace.txt") + trace("l1-kvm-trace-restored.txt") + "\nL1:\n" + l1.output();
+    }
+
+    /** L1's KVM events before a guest triple-faulted, if one did (the exit that ended it names the event in delivery). */
+    private static String trace(String name) throws IOException {
+        String t = read(name);
+        return t.isEmpty() ? "" : "\n--- L1's last KVM events (" + dir.resolve(name) + ", tail) ---\n" + tail(t);
     }
 
     private static String tail(String s) {
@@ -269,9 +303,10 @@ class ApiNestedIT {
         }
         assertThat(answers).as(describe()).isGreaterThan(16);
         assertThat(read("concurrent.out").lines().filter(l -> l.matches("\\d{3}")).toList()).as(describe())
-                .hasSize(9).allMatch(s -> s.equals("200"));
-        assertThat(read("dryrun.txt")).as(describe()).contains("snapc-1=0", "snapc-2=0", "snapc-3=0");
-        System.out.println("ApiNestedIT: " + answers + " GET /vm answers from 16 clients during 3 pause/resume/snapshot rounds");
+                .hasSize(7).allMatch(s -> s.equals("200"));
+        assertThat(read("dryrun.txt")).as(describe()).contains("snapc=0");
+        System.out.println("ApiNestedIT: " + answers + " GET /vm answers from 16 clients during 3 pause/resume rounds "
+                + "and a snapshot");
     }
 
     @Test
@@ -347,6 +382,56 @@ class ApiNestedIT {
         assertThat(read("shutdown.out").strip()).isEqualTo("apivm: stopped");
         assertThat(read("restore.exit").strip()).as(describe()).isEqualTo("0");
         assertThat(read("left.txt").strip()).as("sockets left in /run/jvmm").doesNotContain(".sock");
+        System.out.println("ApiNestedIT: restore to the first counter line, and the snapshot's size on disk (KiB): "
+                + read("restore.txt").replace('\n', ' '));
+    }
+
+    @Test
+    void snapshotAfterExitStopsTheVmAndItsDirectoryAndFilesArePrivate() throws IOException {
+        assertThat(read("detached-run.log")).as(describe()).contains("jvmm: snapshot taken; VM stopped");
+        assertThat(dir.resolve("snap/state.bin")).exists();
+        // Private from their creation: the directory 0700, each file 0600.
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("snap"))))
+                .isEqualTo("rwx------");
+        try (var files = Files.list(dir.resolve("snap"))) {
+            for (Path f : files.toList()) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).as(f.toString())
+                        .isEqualTo("rw-------");
+            }
+        }
+    }
+
+    @Test
+    void dryRunOfTheSnapshotListsWhatRestoreWouldOpenAndExitsZero() throws IOException {
+        String out = read("snap-dryrun.out");
+        assertThat(read("snap-dryrun.exit").strip()).as(out + describe()).isEqualTo("0");
+        assertThat(out).as(out).contains("memory:     256 MiB", "; 2 vCPUs",
+                "boot.kernel (boot): kernel " + dir.resolve("vmlinuz") + " (not read: guest memory holds it) [same file]",
+                "serial.path (serial): serial output file " + dir.resolve("serial.log") + " (truncated) [same path]",
+                "restore would proceed; nothing was opened (--dry-run)");
+    }
+
+    @Test
+    void aCorruptedSnapshotIsOneClearErrorAndNothingRuns() throws IOException {
+        assertBadSnapshot("corrupt", "checksum mismatch");
+    }
+
+    @Test
+    void aTruncatedSnapshotIsOneClearErrorAndNothingRuns() throws IOException {
+        assertBadSnapshot("truncated", "truncated");
+    }
+
+    @Test
+    void aSnapshotWhoseKernelIsGoneIsOneClearErrorAndNothingRuns() throws IOException {
+        assertBadSnapshot("nokernel", "kernel");
+    }
+
+    private static void assertBadSnapshot(String name, String message) throws IOException {
+        String out = read(name + ".out");
+        assertThat(read(name + ".exit").strip()).as(out).isEqualTo("4");
+        assertThat(out.strip().lines().count()).as(out).isEqualTo(1);
+        assertThat(out).as(out).contains("cannot restore").contains(message);
+        assertThat(Files.exists(dir.resolve(name + ".log"))).as("serial log of " + name).isFalse();
     }
 
     @Test
