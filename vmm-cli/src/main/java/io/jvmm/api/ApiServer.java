@@ -62,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(Path socket, EventedControl vm, ConsoleTap console, String config, long startedNanos)
             throws ApiSocketException {
         long t0 = System.nanoTime();
+        JettyStartup.skipJmxLookup();
         ApiSockets.prepare(socket);
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         pool.setName("jvmm-api");

@@ -160,7 +160,7 @@ final class VmBuilder implements AutoCloseable {
         log.debug("built in {} ms: VM, RAM and legacy devices {} ms, plugins {} ms, firmware and kernel {} ms, "
                         + "vCPUs {} ms; {} ms since the JVM started", ms(end - start), ms(devicesAt - start),
                 ms(pluginsAt - devicesAt), ms(kernelAt - pluginsAt), ms(end - kernelAt),
-                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+                StartupTimeline.millisSinceJvmStart());
         built = true;
         return new Vm(config.vm().name(), kvm, vmFd, ram, guestRam.regions(), vcpus, devices, buses, stopped,
                 snapshotConfig != null ? snapshotConfig : new SnapshotConfig(String.valueOf(config.source()), "",
