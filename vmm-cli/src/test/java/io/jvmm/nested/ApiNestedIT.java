@@ -244,13 +244,8 @@ class ApiNestedIT {
         return "detach: " + read("detach.txt") + read("detach.out") + read("detach.err") + "\npause: " + read("pause.txt")
                 + read("pause.json") + "\nconcurrent:\n" + read("concurrent.out") + "\nrun log (tail):\n"
                 + tail(read("detached-run.log")) + "\nrestore.out:\n" + read("restore.out")
-                + trace("l1-kvm-trace.txt") + trace("l1-kvm-trace-restored.txt") + "\nL1:\n" + l1.output();
-    }
-
-    /** L1's KVM events before a guest triple-faulted, if one did (the exit that ended it names the event in delivery). */
-    private static String trace(String name) throws IOException {
-        String t = read(name);
-        return t.isEmpty() ? "" : "\n--- L1's last KVM events (" + dir.resolve(name) + ", tail) ---\n" + tail(t);
+                + NestedHost.l1KvmTrace(dir.resolve("l1-kvm-trace.txt"))
+                + NestedHost.l1KvmTrace(dir.resolve("l1-kvm-trace-restored.txt")) + "\nL1:\n" + l1.output();
     }
 
     private static String tail(String s) {

@@ -98,12 +98,7 @@ record GuestScenario(String name, Path dir, String config) {
     String describe() throws IOException {
         String text = "scenario " + name + "\n--- jvmm output ---\n" + jvmmOutput() + "\n--- serial (tail) ---\n"
                 + tail(serial(), 4000);
-        Path trace = dir.resolve("l1-kvm-trace.txt");
-        if (Files.exists(trace)) {
-            // L1's view of the guest's last moments: the exit that ended it carries the guest RIP
-            // and the event being delivered, which the vCPU registers jvmm can read no longer do.
-            text += "\n--- L1's last KVM events (" + trace + ", tail) ---\n" + tail(Files.readString(trace), 3000);
-        }
+        text += NestedHost.l1KvmTrace(dir.resolve("l1-kvm-trace.txt"));
         String audit = seccompAudit();
         if (!audit.isBlank()) {
             // A system call outside a thread's seccomp list: refused (on) or allowed (log), logged by L1's kernel.

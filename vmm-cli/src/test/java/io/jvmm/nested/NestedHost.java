@@ -154,6 +154,20 @@ final class NestedHost {
         return "-XX:ErrorFile=" + scratch.toAbsolutePath() + "/hs_err_pid%p.log";
     }
 
+    /**
+     * The tail of an L1 KVM trace that scripts/lib/l1-kvm-trace saved when a guest triple-faulted
+     * or hung, as a section of a failure message; empty if none was saved. L1's view of the
+     * guest's last moments: the exit that ended it carries the guest RIP and the event being
+     * delivered, which the vCPU registers jvmm can read no longer do.
+     */
+    static String l1KvmTrace(Path trace) throws IOException {
+        if (!Files.exists(trace)) {
+            return "";
+        }
+        String t = Files.readString(trace);
+        return "\n--- L1's last KVM events (" + trace + ", tail) ---\n" + (t.length() > 3000 ? t.substring(t.length() - 3000) : t);
+    }
+
     /** Appends one line to the file scripts/test sums up at the end (-Djvmm.reruns). */
     private static synchronized void recordRerun(String test, String why) throws IOException {
         String file = System.getProperty("jvmm.reruns");
