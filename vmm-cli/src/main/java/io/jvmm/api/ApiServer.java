@@ -61,6 +61,12 @@ public final class ApiServer implements AutoCloseable {
     /** Like {@link #start(Path, EventedControl, ConsoleTap, String)}, for a VM that started at {@code startedNanos}. */
     public static ApiServer start(Path socket, EventedControl vm, ConsoleTap console, String config, long startedNanos)
             throws ApiSocketException {
+        return start(socket, vm, console, config, startedNanos, IDLE);
+    }
+
+    /** As above, closing silent or slow connections after {@code idle} instead of {@link #IDLE} (tests). */
+    static ApiServer start(Path socket, EventedControl vm, ConsoleTap console, String config, long startedNanos,
+                           Duration idle) throws ApiSocketException {
         long t0 = System.nanoTime();
         JettyStartup.skipJmxLookup();
         ApiSockets.prepare(socket);
@@ -75,14 +81,14 @@ public final class ApiServer implements AutoCloseable {
         http.setSendDateHeader(false);
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setUnixDomainPath(socket);
-        connector.setIdleTimeout(IDLE.toMillis());
+        connector.setIdleTimeout(idle.toMillis());
         // Jetty's default backlog lets one connection wait: while the acceptor thread is slow to
         // run (a guest spinning on both CPUs of a small host), a client's non-blocking connect
         // then fails at once instead of waiting its turn.
         connector.setAcceptQueueSize(MAX_CONNECTIONS);
         server.addConnector(connector);
         server.addBean(new ConnectionLimit(MAX_CONNECTIONS, connector));
-        RequestDeadlines deadlines = new RequestDeadlines(IDLE);
+        RequestDeadlines deadlines = new RequestDeadlines(idle);
         connector.addEventListener(deadlines);
         ApiHandler handler = new ApiHandler(vm, console, new PeerCheck(ownerName()), config, socket, deadlines,
                 startedNanos);
