@@ -53,7 +53,7 @@ class ConsoleAndPluginNestedIT {
                 cd '%1$s'
                 w='%2$s'
                 keys=$(mktemp -u /tmp/keys.XXXXXX); mkfifo "$keys"   # in L1's tmpfs: a FIFO on the 9p share carries nothing
-                ( timeout 300 script -qfec "bin/jvmm run $w/shell.toml" /dev/null < "$keys" > "$w/pty.out" 2>&1
+                ( timeout 300 script -qfec "bin/jvmm run --no-api $w/shell.toml" /dev/null < "$keys" > "$w/pty.out" 2>&1
                   echo $? > "$w/exit" ) &
                 exec 3> "$keys"
                 wait_for() { for i in $(seq "$2"); do grep -q "$1" "$w/pty.out" 2>/dev/null && return 0; sleep 0.5; done; return 1; }

@@ -51,16 +51,24 @@ record GuestScenario(String name, Path dir, String config) {
         return driverLines(repo, timeoutSeconds, "");
     }
 
-    /** {@link #driverLines(Path, int)} with {@code runOptions} (shell words) before the config. */
+    /**
+     * {@link #driverLines(Path, int)} with {@code runOptions} (shell words) before the config.
+     * The run has no API server ({@code --no-api}): these scenarios never ask it anything, and
+     * its start (Jetty, Jackson) cost 2-4 s of each run in L1's emulated CPU, which is what
+     * the suite's time is made of (poweroff scenario, 3 runs each: 10.7-13.3 s with it, 8.2-9.3 s
+     * without). ApiNestedIT, VirtioSnapshotNestedIT, VirtioVsockNestedIT, ShellNestedIT and
+     * ExamplePluginsNestedIT run with it. The last line says how long the run took.
+     */
     String driverLines(Path repo, int timeoutSeconds, String runOptions) {
         return """
                 cd '%1$s' && scripts/lib/l1-kvm-trace start
                 dmesg -C 2>/dev/null
-                scripts/lib/run-with-deadline %2$d -- bin/jvmm run %5$s '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1
+                started=$(date +%%s)
+                scripts/lib/run-with-deadline %2$d -- bin/jvmm run --no-api %5$s '%3$s/vm.toml' > '%3$s/jvmm.out' 2>&1
                 echo $? > '%3$s/exit'
                 dmesg | grep -a 'type=1326' > '%3$s/seccomp-audit.txt' 2>/dev/null
                 case "$(cat '%3$s/exit')" in 5|124) scripts/lib/l1-kvm-trace save '%3$s/l1-kvm-trace.txt' ;; esac
-                echo "scenario %4$s: jvmm exit $(cat '%3$s/exit')"
+                echo "scenario %4$s: jvmm exit $(cat '%3$s/exit') after $(( $(date +%%s) - started )) s"
                 """.formatted(repo, timeoutSeconds, dir, name, runOptions);
     }
 

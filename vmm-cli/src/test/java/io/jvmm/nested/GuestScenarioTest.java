@@ -35,7 +35,7 @@ class GuestScenarioTest {
     /** A bin/jvmm whose runs triple-fault (exit 5), counting its runs in the scenario's folder. */
     private GuestScenario scenarioWhoseGuestTripleFaults() throws Exception {
         return scenarioWithJvmm("""
-                d=$(dirname "$2")
+                for a; do config=$a; done; d=$(dirname "$config")
                 echo run >> "$d/runs"; echo 'half' > "$d/serial.log"
                 echo 'jvmm: guest triple-faulted: the VM is stopped (exit code 5)'; exit 5
                 """);

@@ -87,7 +87,7 @@ class VfioErrorsNestedIT {
                   name=$1; host=$2; shift 2
                   dir="$WORK/$name"
                   sed -i "s|@HOST@|$host|" "$dir/vm.toml"
-                  timeout -k 10 120 "$@" bin/jvmm run "$dir/vm.toml" > "$dir/jvmm.out" 2>&1
+                  timeout -k 10 120 "$@" bin/jvmm run --no-api "$dir/vm.toml" > "$dir/jvmm.out" 2>&1
                   echo $? > "$dir/exit"
                   echo "case $name: exit $(cat "$dir/exit"): $(tail -1 "$dir/jvmm.out")"
                 }

@@ -80,7 +80,7 @@ class VirtioConsoleNestedIT {
                 """);
 
         // The stdio VM reads the line from its stdin: piped in, so no terminal is involved.
-        String stdioLine = "cd '" + repo + "' && printf '" + inputLine + "\\n' | timeout 300 bin/jvmm run '"
+        String stdioLine = "cd '" + repo + "' && printf '" + inputLine + "\\n' | timeout 300 bin/jvmm run --no-api '"
                 + stdio.dir().resolve("vm.toml") + "' > '" + stdio.dir().resolve("jvmm.out") + "' 2>&1; echo $? > '"
                 + stdio.dir().resolve("exit") + "'\n";
         String driver = "#!/bin/sh\n" + file.driverLines(repo, 300) + stdioLine;

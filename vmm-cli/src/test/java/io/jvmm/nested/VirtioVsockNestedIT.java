@@ -94,7 +94,7 @@ class VirtioVsockNestedIT {
                 rm -f "$d"/vm.vsock*
                 "$T" unix-sink "$d/vm.vsock_5000" 1 > "$d/sink.txt" 2>&1 &
                 "$T" unix-sink "$d/vm.vsock_5001" 32 > "$d/multi.txt" 2>&1 &
-                cd '%3$s' && scripts/lib/run-with-deadline 600 -- bin/jvmm run "$d/vm.toml" > "$d/jvmm.out" 2>&1 &
+                cd '%3$s' && scripts/lib/run-with-deadline 600 -- bin/jvmm run --no-api "$d/vm.toml" > "$d/jvmm.out" 2>&1 &
                 jpid=$!
                 waitfor() { i=0; until grep -q "$1" "$d/serial.log" 2>/dev/null || [ $i -ge 400 ]; do sleep 1; i=$((i+1)); done; }
                 rss() { for p in /proc/[0-9]*; do
