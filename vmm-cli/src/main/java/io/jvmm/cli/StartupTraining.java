@@ -1,11 +1,14 @@
 package io.jvmm.cli;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import io.jvmm.api.ApiServer;
 import io.jvmm.console.ConsoleTap;
 import io.jvmm.console.NullConsole;
 import io.jvmm.control.EventedControl;
 import io.jvmm.control.VmControl;
 import io.jvmm.control.VmEvents;
+import io.jvmm.kvm.LibC;
 import io.jvmm.snapshot.SnapshotProgress;
 import io.jvmm.spi.DeviceCommand;
 import io.jvmm.vm.VmException;
@@ -58,9 +61,25 @@ public final class StartupTraining {
             System.err.println("class-data training: the client got no answer from the API:\n" + out);
             System.exit(1);
         }
-        Class.forName("com.sun.jna.Native", true, StartupTraining.class.getClassLoader());
+        useJna();
         int loaded = loadJvmmClasses();
         System.out.println("class-data training: API served and asked; " + loaded + " jvmm classes loaded");
+    }
+
+    /**
+     * JNA as a run first uses it: libc bound by direct mapping (io.jvmm.kvm.LibC), native
+     * memory, a call that fails with an errno. Without this, some 30 JNA classes were read
+     * from its jar and verified at every start.
+     */
+    private static void useJna() {
+        try (Memory m = new Memory(8)) {
+            m.setLong(0, 1);
+        }
+        try {
+            LibC.close(-1);
+        } catch (LastErrorException expected) {
+            // EBADF: what was wanted is the path to it
+        }
     }
 
     /** Loads, without initialising, every io.jvmm class in this jar and the jars beside it in lib/. */
