@@ -52,7 +52,7 @@ public final class ApiClient {
         }
 
         public JsonNode json() throws IOException {
-            return ApiHandler.JSON.readTree(body);
+            return Json.mapper().readTree(body);
         }
 
         /** The error sentence of an error answer, or the body as text. */

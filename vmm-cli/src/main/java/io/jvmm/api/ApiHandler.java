@@ -2,7 +2,6 @@ package io.jvmm.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jvmm.console.ConsoleTap;
 import io.jvmm.control.Describe;
 import io.jvmm.control.EventedControl;
@@ -50,7 +49,6 @@ final class ApiHandler extends Handler.Abstract {
     private static final long HEARTBEAT_MILLIS = 5000;
     private static final long STREAM_IDLE_MILLIS = 60_000;
     private static final Pattern DEVICE = Pattern.compile(PREFIX + "/vm/devices/([^/]+)/(commands|command)");
-    static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventedControl vm;
     private final ConsoleTap console;
@@ -389,10 +387,10 @@ final class ApiHandler extends Handler.Abstract {
     private static JsonNode emptyOrJson(Request request) throws ApiError {
         byte[] bytes = body(request);
         if (bytes.length == 0) {
-            return JSON.createObjectNode();
+            return Json.mapper().createObjectNode();
         }
         try {
-            JsonNode n = JSON.readTree(bytes);
+            JsonNode n = Json.mapper().readTree(bytes);
             if (n == null || !n.isObject()) {
                 throw new ApiError(400, "the request body must be a JSON object");
             }
@@ -424,7 +422,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private static byte[] line(Object value) throws JsonProcessingException {
-        byte[] json = JSON.writeValueAsBytes(value);
+        byte[] json = Json.mapper().writeValueAsBytes(value);
         byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
         out[json.length] = '\n';
         return out;

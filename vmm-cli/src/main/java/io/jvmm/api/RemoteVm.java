@@ -39,7 +39,7 @@ public final class RemoteVm implements VmControl {
     private JsonNode call(String method, String path, Object body, Duration timeout) throws VmException {
         try {
             ApiClient.Answer a = client.call(method, "/api/v1" + path,
-                    body == null ? null : ApiHandler.JSON.writeValueAsString(body), timeout);
+                    body == null ? null : Json.mapper().writeValueAsString(body), timeout);
             if (!a.ok()) {
                 throw new VmException(a.error());
             }
@@ -71,14 +71,14 @@ public final class RemoteVm implements VmControl {
     /** The remote VM is paused by the caller's {@link io.jvmm.control.TakeSnapshot}; it stays so. */
     @Override
     public void snapshot(Path dir, SnapshotProgress progress) throws VmException {
-        ObjectNode body = ApiHandler.JSON.createObjectNode().put("dir", dir.toAbsolutePath().toString()).put("after", "pause");
+        ObjectNode body = Json.mapper().createObjectNode().put("dir", dir.toAbsolutePath().toString()).put("after", "pause");
         call("PUT", "/vm/snapshot", body, SNAPSHOT);
     }
 
     @Override
     public void requestShutdown(boolean force) {
         try {
-            call("PUT", "/vm/shutdown", ApiHandler.JSON.createObjectNode().put("force", force), QUICK);
+            call("PUT", "/vm/shutdown", Json.mapper().createObjectNode().put("force", force), QUICK);
         } catch (VmException e) {
             // gone already: that is what was asked
         }
@@ -127,7 +127,7 @@ public final class RemoteVm implements VmControl {
 
     @Override
     public String runDeviceCommand(String deviceId, String command, List<String> arguments) throws VmException {
-        ObjectNode body = ApiHandler.JSON.createObjectNode().put("command", command);
+        ObjectNode body = Json.mapper().createObjectNode().put("command", command);
         arguments.forEach(body.putArray("args")::add);
         return call("PUT", "/vm/devices/" + deviceId + "/command", body, QUICK).path("output").asText();
     }

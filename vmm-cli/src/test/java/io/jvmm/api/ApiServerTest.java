@@ -105,8 +105,8 @@ class ApiServerTest {
             while (types.size() < 5) {
                 String line = r.readLine();
                 if (!line.isBlank()) {
-                    types.add(ApiHandler.JSON.readTree(line).get("type").asText()
-                            + (line.contains("\"state\":\"") ? ":" + ApiHandler.JSON.readTree(line).get("state").asText() : ""));
+                    types.add(Json.mapper().readTree(line).get("type").asText()
+                            + (line.contains("\"state\":\"") ? ":" + Json.mapper().readTree(line).get("state").asText() : ""));
                 }
             }
             assertThat(types).containsExactly("state:PAUSED", "snapshot-started", "snapshot-progress", "snapshot-done",

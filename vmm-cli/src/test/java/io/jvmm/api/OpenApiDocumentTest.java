@@ -45,7 +45,7 @@ class OpenApiDocumentTest {
         try (ApiServer server = ApiServer.start(socket, new EventedControl(fake, new VmEvents()), console, "vm.toml")) {
             ApiClient client = new ApiClient(socket);
             JsonNode doc = client.call("GET", "/api/v1/openapi.json", null, T).json();
-            assertThat(doc).isEqualTo(ApiHandler.JSON.readTree(
+            assertThat(doc).isEqualTo(Json.mapper().readTree(
                     Files.readAllBytes(Path.of("src/main/resources/io/jvmm/api/openapi.json"))));
             JsonNode schemas = doc.get("components").get("schemas");
             List<String> checked = new ArrayList<>();
