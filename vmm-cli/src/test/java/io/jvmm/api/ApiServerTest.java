@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerTest {
     private static final Duration T = Duration.ofSeconds(10);
     private static final Duration SHORT_IDLE = Duration.ofSeconds(3);
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)\r\nContent-Length: *(\\d+)\r\n");
 
     @TempDir
     Path tmp;
@@ -310,15 +311,17 @@ class ApiServerTest {
         assertThat(fake.calls).isEmpty();
     }
 
-    /** Writes {@code request} as is and reads until the server closes (or {@code readMillis} pass). */
     /** Whether {@code sb} holds a response head and all of the body its Content-Length announces. */
     private static boolean wholeAnswer(StringBuilder sb) {
         int head = sb.indexOf("\r\n\r\n");
-        Matcher m = Pattern.compile("(?i)\r\nContent-Length: *(\\d+)\r\n")
-                .matcher(sb);
+        Matcher m = CONTENT_LENGTH.matcher(sb);
         return head > 0 && m.find() && m.start() < head && sb.length() - head - 4 >= Integer.parseInt(m.group(1));
     }
 
+    /**
+     * Writes {@code request} as is and reads until the server closes (or {@code readMillis}
+     * pass); with {@code readMillis} 0, also until a whole answer has come.
+     */
     private String raw(String request, long readMillis) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(client.socket()));
