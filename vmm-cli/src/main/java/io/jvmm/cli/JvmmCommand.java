@@ -1,5 +1,6 @@
 package io.jvmm.cli;
 
+import io.jvmm.kvm.JnaStartup;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -79,6 +80,7 @@ public final class JvmmCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         io.jvmm.vm.StartupTimeline.mark("main"); // makes no logger: --log-level is applied next
+        JnaStartup.skipLdconfig();
         LogLevel.applyFromArgs(Arrays.asList(args));
         Detach.rememberArgs(args);
         System.exit(commandLineFor(args).execute(args));

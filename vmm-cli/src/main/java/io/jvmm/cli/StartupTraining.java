@@ -8,6 +8,7 @@ import io.jvmm.console.NullConsole;
 import io.jvmm.control.EventedControl;
 import io.jvmm.control.VmControl;
 import io.jvmm.control.VmEvents;
+import io.jvmm.kvm.JnaStartup;
 import io.jvmm.kvm.LibC;
 import io.jvmm.snapshot.SnapshotProgress;
 import io.jvmm.spi.DeviceCommand;
@@ -42,6 +43,7 @@ public final class StartupTraining {
     }
 
     public static void main(String[] args) throws Exception {
+        JnaStartup.skipLdconfig(); // as JvmmCommand.main does: the training runs what a start runs
         Path dir = Files.createTempDirectory("jvmm-cds-training");
         Path socket = dir.resolve("training.sock");
         StringWriter out = new StringWriter();
