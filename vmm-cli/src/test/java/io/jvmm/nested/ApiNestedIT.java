@@ -72,7 +72,7 @@ class ApiNestedIT {
                 #!/bin/bash
                 D='%s'
                 cd '%s'
-                rm -rf "$D"/snap* "$D"/*.log "$D"/*.out "$D"/*.json "$D"/*.txt "$D"/*.ndjson "$D"/stop-readers
+                rm -rf "$D"/snap* "$D"/stall* "$D"/*.log "$D"/*.out "$D"/*.json "$D"/*.txt "$D"/*.ndjson "$D"/stop-readers
                 S=/run/jvmm/apivm.sock
                 PID=
                 waitfor() { n=0; while ! grep -q "$2" "$1" 2>/dev/null; do n=$((n+1)); [ $n -gt $3 ] && return 1
@@ -82,6 +82,10 @@ class ApiNestedIT {
                 api() { curl -sS --max-time 300 --unix-socket "$S" -X "$1" -d "${3:-}" -w '\\n%%{http_code}\\n' \\
                   "http://localhost/api/v1/vm$2"; }
 
+                # A guest that stopped counting: L1's last KVM events, and a snapshot whose interrupt
+                # state the failure message decodes (StallReport); the VM then runs on.
+                stall_evidence() { scripts/lib/l1-kvm-trace save "$D/l1-kvm-trace-$1.txt"; scripts/lib/l1-kvm-trace start
+                  api PUT /pause > /dev/null; api PUT /snapshot "{\"dir\": \"$D/$1\"}" > "$D/$1.json"; api PUT /resume > /dev/null; }
                 # L1's last KVM events are kept (scripts/lib/l1-kvm-trace) and saved when a guest
                 # triple-faults: KVM on AMD resets the vCPU first, so jvmm cannot say where it died.
                 scripts/lib/l1-kvm-trace start
@@ -150,8 +154,9 @@ class ApiNestedIT {
                 # stdin that never ends: a FIFO in L1's tmpfs held open by this shell (no /dev/fd for <(...) in L1)
                 mkfifo /tmp/jvmm-never; exec 3<>/tmp/jvmm-never
                 timeout -s KILL 15 bin/jvmm console apivm <&3 > "$D/console-killed.out" 2>&1
-                a=$(count "$D/serial.log"); sleep 2
-                echo "after_kill_before=$a after_kill_after=$(count "$D/serial.log")" > "$D/console.txt"
+                a=$(count "$D/serial.log"); sleep 2; b=$(count "$D/serial.log")
+                echo "after_kill_before=$a after_kill_after=$b" > "$D/console.txt"
+                [ "$b" -gt "$a" ] || stall_evidence stall
                 api GET "" > "$D/after-console.json"
 
                 # 8. The shell attaches: its commands work on the VM, and quitting leaves it running.
@@ -183,7 +188,7 @@ class ApiNestedIT {
                 t0=$(date +%%s%%N)
                 bin/jvmm restore --serial-file "$D/restored.log" "$D/snap" > "$D/restore.out" 2>&1 &
                 PID=$!
-                waitfor "$D/restored.log" '^COUNT' 1500 || echo "DRIVER no counter after restore"
+                waitfor "$D/restored.log" '^COUNT' 1500 || { echo "DRIVER no counter after restore"; stall_evidence stall-restored; }
                 echo "restore_to_first_line_ms=$(( ($(date +%%s%%N) - t0) / 1000000 ))" > "$D/restore.txt"
                 n=0; until curl -sf --max-time 30 --unix-socket "$S" http://localhost/api/v1/vm > /dev/null || [ $n -gt 120 ]; do
                   n=$((n+1)); sleep 0.5; done
@@ -245,7 +250,18 @@ class ApiNestedIT {
                 + read("pause.json") + "\nconcurrent:\n" + read("concurrent.out") + "\nrun log (tail):\n"
                 + tail(read("detached-run.log")) + "\nrestore.out:\n" + read("restore.out")
                 + NestedHost.l1KvmTrace(dir.resolve("l1-kvm-trace.txt"))
-                + NestedHost.l1KvmTrace(dir.resolve("l1-kvm-trace-restored.txt")) + "\nL1:\n" + l1.output();
+                + NestedHost.l1KvmTrace(dir.resolve("l1-kvm-trace-restored.txt")) + stallEvidence("stall")
+                + stallEvidence("stall-restored") + "\nthe client's snapshot (snap):\n" + StallReport.describe(dir.resolve("snap"))
+                + "\nL1:\n" + l1.output();
+    }
+
+    /** What the driver gathered when the guest stopped counting (nothing when it never did). */
+    private static String stallEvidence(String name) throws IOException {
+        if (!Files.exists(dir.resolve(name + ".json"))) {
+            return "";
+        }
+        return "\nthe guest stopped counting; snapshot " + name + ": " + read(name + ".json") + StallReport.describe(dir.resolve(name))
+                + NestedHost.l1KvmTrace(dir.resolve("l1-kvm-trace-" + name + ".txt"));
     }
 
     private static String tail(String s) {

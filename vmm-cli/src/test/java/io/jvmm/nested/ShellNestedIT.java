@@ -27,14 +27,16 @@ class ShellNestedIT {
     static void runInL1() throws IOException, InterruptedException {
         Path repo = NestedHost.repo();
         work = NestedHost.workDir("shell");
-        for (String f : List.of("pty.out", "exit", "steps")) {
+        for (String f : List.of("pty.out", "exit", "steps", "l1-kvm-trace-stall.txt")) {
             Files.deleteIfExists(work.resolve(f));
         }
-        Path snap = work.resolve("snap");
-        if (Files.exists(snap)) {
-            try (var files = Files.list(snap)) {
-                for (Path p : files.toList()) {
-                    Files.delete(p);
+        for (String dir : List.of("snap", "stall")) {
+            Path d = work.resolve(dir);
+            if (Files.exists(d)) {
+                try (var files = Files.list(d)) {
+                    for (Path p : files.toList()) {
+                        Files.delete(p);
+                    }
                 }
             }
         }
@@ -62,6 +64,13 @@ class ShellNestedIT {
                 wait_for() { for i in $(seq "$2"); do grep -aq -- "$1" "$w/pty.out" 2>/dev/null && return 0; sleep 0.5; done
                              echo "timed out waiting for: $1" >> "$w/steps"; return 1; }
                 step() { echo "$1" >> "$w/steps"; }
+                # A guest that never prompts: L1's last KVM events, and a snapshot of it from the
+                # shell, whose interrupt state the failure message decodes (StallReport).
+                stall_evidence() { scripts/lib/l1-kvm-trace save "$w/l1-kvm-trace-stall.txt"
+                  printf '\035' >&3; wait_for 'back in the shell' 20
+                  printf 'pause\r' >&3; sleep 2; printf 'snapshot %%s\r' "$w/stall" >&3
+                  wait_for "snapshot written to $w/stall" 120; printf 'resume\r' >&3; sleep 2; printf 'console\r' >&3; }
+                scripts/lib/l1-kvm-trace start
                 wait_for 'shellvm (running)> ' 240 && step prompt
                 printf 'pau' >&3
                 wait_for '> pau' 40 && step typed
@@ -77,7 +86,7 @@ class ShellNestedIT {
                 wait_for 'jvmm: resumed' 40 && step resumed
                 printf 'console\\r' >&3
                 wait_for 'attached to the serial console' 40 && step attached
-                wait_for '/ # ' 600 && step guest-shell
+                wait_for '/ # ' 240 && step guest-shell || stall_evidence
                 for try in 1 2 3 4 5; do
                   printf 'echo SHELL-$((6*7))\\r' >&3
                   wait_for SHELL-42 20 && break
@@ -104,7 +113,9 @@ class ShellNestedIT {
 
     private static String describe() throws IOException {
         Path steps = work.resolve("steps");
-        return "steps:\n" + (Files.exists(steps) ? Files.readString(steps) : "(none)") + "\npty output:\n" + output;
+        String stall = Files.exists(work.resolve("stall")) ? "\nthe guest never prompted; its snapshot then:\n"
+                + StallReport.describe(work.resolve("stall")) + NestedHost.l1KvmTrace(work.resolve("l1-kvm-trace-stall.txt")) : "";
+        return "steps:\n" + (Files.exists(steps) ? Files.readString(steps) : "(none)") + "\npty output:\n" + output + stall;
     }
 
     @Test
