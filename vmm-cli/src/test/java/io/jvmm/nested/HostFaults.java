@@ -1,5 +1,8 @@
 package io.jvmm.nested;
 
+import io.jvmm.snapshot.SnapshotException;
+import io.jvmm.snapshot.SnapshotFile;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +22,10 @@ import java.util.stream.Stream;
  *       L1 could not be set up or died under the command (exit 125);</li>
  *   <li>a lockup, RCU stall or panic on L1's kernel console;</li>
  *   <li>a JVM crash report (hs_err) whose problematic frame is JIT-compiled Java or the JVM
- *       itself (frame kinds J, j, V, v in HotSpot's report), which jvmm's code cannot reach.</li>
+ *       itself (frame kinds J, j, V, v in HotSpot's report), which jvmm's code cannot reach;</li>
+ *   <li>a snapshot a driver took of a guest that went silent (a directory named {@code stall*}
+ *       in the scratch directory) showing the guest's COM1 interrupt lost beneath jvmm
+ *       ({@link StallReport#lostInterrupt}).</li>
  * </ul>
  * A crash in native code (frame kind C: JNA, libc, anything jvmm called) and a guest triple
  * fault are not evidence: they are presumed to be jvmm's bug, and are reported as suspects.
@@ -54,6 +60,29 @@ final class HostFaults {
             Optional<Frame> frame = problematicFrame(read(report));
             if (frame.isPresent() && frame.get().isJvmOrJitCode()) {
                 evidence.add("a JVM crashed in " + frame.get().describe() + " (" + report.getFileName() + ")");
+            }
+        }
+        return evidence;
+    }
+
+    /**
+     * Lost-interrupt evidence from the snapshots drivers took of silent guests: directories
+     * named {@code stall*} directly in {@code scratch}, written since {@code sinceMillis}.
+     */
+    static List<String> lostInterrupts(Path scratch, long sinceMillis) throws IOException {
+        List<String> evidence = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(scratch)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("stall")).sorted().toList()) {
+                Path state = d.resolve(SnapshotFile.STATE_FILE);
+                if (!Files.isRegularFile(state) || Files.getLastModifiedTime(state).toMillis() < sinceMillis) {
+                    continue;
+                }
+                try {
+                    StallReport.lostInterrupt(SnapshotFile.read(d))
+                            .ifPresent(why -> evidence.add(why + " (" + scratch.relativize(d) + ")"));
+                } catch (SnapshotException e) {
+                    // An unreadable snapshot proves nothing; the failure message shows it (StallReport.describe).
+                }
             }
         }
         return evidence;

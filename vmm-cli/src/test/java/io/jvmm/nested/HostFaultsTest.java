@@ -1,8 +1,15 @@
 package io.jvmm.nested;
 
+import io.jvmm.devices.legacy.Serial8250;
+import io.jvmm.kvm.KvmStruct;
+import io.jvmm.kvm.LapicState;
+import io.jvmm.snapshot.Snapshot;
+import io.jvmm.snapshot.SnapshotFile;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -116,5 +123,29 @@ class HostFaultsTest {
         Path fresh = file("hs_err_pid2.log", JIT_CRASH);
 
         assertThat(HostFaults.crashReports(scratch, System.currentTimeMillis() - 5000)).containsExactly(fresh);
+    }
+
+    @Test
+    void aSilentGuestsSnapshotShowingItsSerialInterruptLostBeneathJvmmIsEvidence() throws Exception {
+        Serial8250 uart = Serial8250.com1(StallReportTest.NO_LINE,
+                new ByteArrayOutputStream());
+        uart.write(1, new byte[] {0x02}); // IER: THRE, pending at once
+        byte[] events = new byte[KvmStruct.Kind.VCPU_EVENTS.size()];
+        byte[] idle = new byte[LapicState.SIZE];
+        byte[] inService = idle.clone();
+        inService[0x100 + 0x10] = 1 << 2; // ISR: vector 0x22
+        Snapshot lost = StallReportTest.snapshot(uart.saveState(), StallReportTest.pin4(0x22, false, true), idle, events);
+        Snapshot held = StallReportTest.snapshot(uart.saveState(), StallReportTest.pin4(0x22, false, true), inService, events);
+        for (String dir : List.of("stall", "stall-held", "snap")) {
+            Files.createDirectories(scratch.resolve(dir));
+        }
+        SnapshotFile.write(scratch.resolve("stall"), lost);
+        SnapshotFile.write(scratch.resolve("stall-held"), held);
+        SnapshotFile.write(scratch.resolve("snap"), lost); // not a driver's stall snapshot: never evidence
+        Files.createDirectories(scratch.resolve("stall-empty"));
+
+        assertThat(HostFaults.lostInterrupts(scratch, 0)).singleElement().asString()
+                .contains("COM1 interrupt was lost below jvmm", "THRE", "(stall)");
+        assertThat(HostFaults.lostInterrupts(scratch, System.currentTimeMillis() + 60_000)).as("older than the run").isEmpty();
     }
 }

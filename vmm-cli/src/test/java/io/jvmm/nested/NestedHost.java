@@ -141,7 +141,8 @@ final class NestedHost {
         Result r = exec(cmd, timeoutSeconds + 120);
         List<Path> reports = HostFaults.crashReports(scratch, started);
         printJvmCrashReports(reports);
-        List<String> evidence = HostFaults.evidence(r.exitCode(), console, reports);
+        List<String> evidence = new ArrayList<>(HostFaults.evidence(r.exitCode(), console, reports));
+        evidence.addAll(HostFaults.lostInterrupts(scratch, started));
         List<String> suspects = HostFaults.suspects(scratch, reports, started);
         for (String s : suspects) {
             System.out.println("SUSPECT (unless the test expects it: presumed a jvmm bug; never a reason to rerun): " + s);

@@ -9,6 +9,9 @@ import io.jvmm.spi.ComponentState;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What a snapshot of a guest that stopped talking says about its interrupts, for a failed
@@ -69,16 +72,82 @@ final class StallReport {
                     apic.register(APIC_LVTT), vectors(apic, APIC_IRR), vectors(apic, APIC_ISR),
                     events[EVENTS_INTERRUPT] != 0 ? String.format(", injecting 0x%02x", events[EVENTS_INTERRUPT + 1] & 0xff) : ""));
         }
-        for (ComponentState c : s.devices()) {
-            if (c.id().startsWith("serial") && c.payload().length >= 11) {
-                // Serial8250 state v1: DLL DLM IER FCR LCR MCR lineErrors modemDeltas SCR lastReceived
-                // thrInterruptPending, then the RX FIFO after a 4-byte length.
-                byte[] p = c.payload();
-                out.append(String.format("%s: IER 0x%02x, MCR 0x%02x, THRE interrupt pending %s, %d byte(s) in the RX FIFO%n",
-                        c.id(), p[2], p[5], p[10] != 0 ? "yes" : "no", Math.max(0, p.length - 15)));
+        com1(s).ifPresent(u -> out.append(String.format(
+                "%s: IER 0x%02x, MCR 0x%02x, THRE interrupt pending %s, %d byte(s) in the RX FIFO, interrupt %s%n",
+                u.id(), u.ier(), u.mcr(), u.threPending() ? "yes" : "no", u.rxBytes(),
+                u.pending().isEmpty() ? "none" : u.pending() + " (pending and enabled)")));
+        return out.toString();
+    }
+
+    /**
+     * Evidence that the guest's COM1 interrupt was lost below jvmm, if {@code s} shows it: the
+     * UART reports an enabled interrupt, so its line is high; COM1's IOAPIC pin is unmasked and
+     * its IRR bit is set, so KVM saw the rising edge and delivered the vector then (KVM's
+     * ioapic_set_irq services an edge pin at once unless masked); and no vCPU holds that vector
+     * (not requested in IRR, not in service in ISR, not being injected). jvmm's part ends at the
+     * edge: reading IIR, which the guest's handler must do, drops the line, and every new cause
+     * after that raises it again. So the interrupt vanished in L1's KVM or the emulated SVM
+     * beneath it. Meant for snapshots of a guest that has been silent for minutes.
+     */
+    static Optional<String> lostInterrupt(Snapshot s) {
+        Optional<Uart> uart = com1(s);
+        if (uart.isEmpty() || uart.get().pending().isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] ioapic = s.vm().ioapic().bytes();
+        long rte = u64(ioapic, IOAPIC_REDIRTBL + 8 * COM1_PIN);
+        boolean masked = (rte >> 16 & 1) == 1;
+        boolean lineSeen = ((int) u64(ioapic, IOAPIC_IRR) >> COM1_PIN & 1) == 1;
+        int vector = (int) (rte & 0xff);
+        if (masked || !lineSeen || vector < 0x20) {
+            return Optional.empty();
+        }
+        for (VcpuState v : s.vcpus()) {
+            byte[] events = v.events().bytes();
+            boolean injecting = events[EVENTS_INTERRUPT] != 0 && (events[EVENTS_INTERRUPT + 1] & 0xff) == vector;
+            if (holds(v.lapic(), APIC_IRR, vector) || holds(v.lapic(), APIC_ISR, vector) || injecting) {
+                return Optional.empty();
             }
         }
-        return out.toString();
+        return Optional.of(String.format("the guest's COM1 interrupt was lost below jvmm: the UART has %s "
+                + "pending and enabled, IOAPIC pin %d (unmasked, vector 0x%02x) saw the rising edge, and no vCPU's "
+                + "local APIC holds the vector", uart.get().pending(), COM1_PIN, vector));
+    }
+
+    /** Serial8250 state v1: DLL DLM IER FCR LCR MCR lineErrors modemDeltas SCR lastReceived thrInterruptPending, then the RX FIFO after a 4-byte length. */
+    private record Uart(String id, int ier, int mcr, int lineErrors, int modemDeltas, boolean threPending, int rxBytes) {
+        /** The causes the UART's IIR would report, as its Serial8250 computes them (datasheet Table IV). */
+        String pending() {
+            List<String> causes = new ArrayList<>();
+            if ((ier & 0x04) != 0 && lineErrors != 0) {
+                causes.add("line status");
+            }
+            if ((ier & 0x01) != 0 && rxBytes > 0) {
+                causes.add("received data");
+            }
+            if ((ier & 0x02) != 0 && threPending) {
+                causes.add("THRE");
+            }
+            if ((ier & 0x08) != 0 && modemDeltas != 0) {
+                causes.add("modem status");
+            }
+            return String.join(", ", causes);
+        }
+    }
+
+    private static Optional<Uart> com1(Snapshot s) {
+        for (ComponentState c : s.devices()) {
+            byte[] p = c.payload();
+            if (c.id().equals("serial0") && c.version() == 1 && p.length >= 15) {
+                return Optional.of(new Uart(c.id(), p[2] & 0xff, p[5] & 0xff, p[6] & 0xff, p[7] & 0xff,
+                        p[10] != 0, p.length - 15));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean holds(LapicState apic, int base, int vector) {
+        return (apic.register(base + 16 * (vector / 32)) >>> (vector % 32) & 1) != 0;
     }
 
     /** The vectors set in one of the local APIC's 256-bit registers, or "-". */

@@ -26,7 +26,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StallReportTest {
-    private static final IrqLine NO_LINE = new IrqLine() {
+    static final IrqLine NO_LINE = new IrqLine() {
         @Override
         public int gsi() {
             return 4;
@@ -57,20 +57,57 @@ class StallReportTest {
         byte[] events = new byte[KvmStruct.Kind.VCPU_EVENTS.size()];
         events[8] = 1;
         events[9] = (byte) 0xec;
-        Snapshot s = new Snapshot(new SnapshotConfig("/vm.toml", "[vm]\n", 0x200000, 2),
-                new VmState(chip(0), chip(1), new KvmStruct(KvmStruct.Kind.IRQCHIP, ioapic.array()),
-                        new KvmStruct(KvmStruct.Kind.PIT2, new byte[KvmStruct.Kind.PIT2.size()]), 1),
-                List.of(vcpu(0, 0x246, 0, lapic0, events), vcpu(1, 0x046, 3, new byte[LapicState.SIZE],
-                        new byte[KvmStruct.Kind.VCPU_EVENTS.size()])),
-                List.of(uart.saveState()),
-                new MemoryIndex("memory.bin", List.of(new MemoryIndex.Region(0, 0x200000, 0)), List.of(), 0));
+        Snapshot s = snapshot(uart.saveState(), ioapic.array(), lapic0, events);
 
         String report = StallReport.describe(s);
 
         assertThat(report).contains("IOAPIC pin 4: vector 0x22 edge unmasked dest 1, IRR bit 1; IRR 0x000010",
                 "vCPU 0: runnable, rip 0xffffffff81000000, interrupts on, TPR 0x10, LVTT 0x0, IRR 0xec, ISR -, injecting 0xec",
                 "vCPU 1: halted, rip 0xffffffff81000000, interrupts OFF, TPR 0x0, LVTT 0x0, IRR -, ISR -\n",
-                "serial0: IER 0x07, MCR 0x0b, THRE interrupt pending yes, 2 byte(s) in the RX FIFO");
+                "serial0: IER 0x07, MCR 0x0b, THRE interrupt pending yes, 2 byte(s) in the RX FIFO, "
+                        + "interrupt received data, THRE (pending and enabled)");
+        assertThat(StallReport.lostInterrupt(s)).hasValueSatisfying(why -> assertThat(why).contains(
+                "lost below jvmm", "received data, THRE", "IOAPIC pin 4 (unmasked, vector 0x22)"));
+    }
+
+    @Test
+    void anInterruptTheGuestStillHoldsOrMaskedOrNeverRaisedIsNotLost() throws Exception {
+        Serial8250 uart = Serial8250.com1(NO_LINE, new ByteArrayOutputStream());
+        uart.write(1, new byte[] {0x02}); // IER: THRE, pending at once
+        byte[] events = new byte[KvmStruct.Kind.VCPU_EVENTS.size()];
+        byte[] idle = new byte[LapicState.SIZE];
+        byte[] inService = new byte[LapicState.SIZE];
+        ByteBuffer.wrap(inService).order(ByteOrder.LITTLE_ENDIAN).putInt(0x100 + 0x10, 1 << 2); // ISR vector 0x22
+        byte[] requested = new byte[LapicState.SIZE];
+        ByteBuffer.wrap(requested).order(ByteOrder.LITTLE_ENDIAN).putInt(0x200 + 0x10, 1 << 2); // IRR vector 0x22
+
+        assertThat(StallReport.lostInterrupt(snapshot(uart.saveState(), pin4(0x22, false, true), idle, events))).isPresent();
+        assertThat(StallReport.lostInterrupt(snapshot(uart.saveState(), pin4(0x22, false, true), inService, events))).isEmpty();
+        assertThat(StallReport.lostInterrupt(snapshot(uart.saveState(), pin4(0x22, false, true), requested, events))).isEmpty();
+        assertThat(StallReport.lostInterrupt(snapshot(uart.saveState(), pin4(0x22, true, true), idle, events))).isEmpty();
+        assertThat(StallReport.lostInterrupt(snapshot(uart.saveState(), pin4(0x22, false, false), idle, events))).isEmpty();
+        byte[] injecting = events.clone();
+        injecting[8] = 1;
+        injecting[9] = 0x22;
+        assertThat(StallReport.lostInterrupt(snapshot(uart.saveState(), pin4(0x22, false, true), idle, injecting))).isEmpty();
+        uart.write(1, new byte[] {0x00}); // IER 0: nothing can be pending
+        assertThat(StallReport.lostInterrupt(snapshot(uart.saveState(), pin4(0x22, false, true), idle, events))).isEmpty();
+    }
+
+    static byte[] pin4(int vector, boolean masked, boolean irr) {
+        ByteBuffer b = ByteBuffer.allocate(KvmStruct.Kind.IRQCHIP.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, 2).putInt(24, irr ? 1 << 4 : 0).putLong(32 + 8 * 4, vector | (masked ? 1L << 16 : 0));
+        return b.array();
+    }
+
+    static Snapshot snapshot(io.jvmm.spi.ComponentState serial, byte[] ioapic, byte[] lapic0, byte[] events) {
+        return new Snapshot(new SnapshotConfig("/vm.toml", "[vm]\n", 0x200000, 2),
+                new VmState(chip(0), chip(1), new KvmStruct(KvmStruct.Kind.IRQCHIP, ioapic),
+                        new KvmStruct(KvmStruct.Kind.PIT2, new byte[KvmStruct.Kind.PIT2.size()]), 1),
+                List.of(vcpu(0, 0x246, 0, lapic0, events), vcpu(1, 0x046, 3, new byte[LapicState.SIZE],
+                        new byte[KvmStruct.Kind.VCPU_EVENTS.size()])),
+                List.of(serial),
+                new MemoryIndex("memory.bin", List.of(new MemoryIndex.Region(0, 0x200000, 0)), List.of(), 0));
     }
 
     @Test
