@@ -36,6 +36,7 @@ class ApiNestedIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path dir;
     private static NestedHost.Result l1;
+    private static String description;
 
     @BeforeAll
     static void runInL1() throws IOException, InterruptedException {
@@ -245,7 +246,15 @@ class ApiNestedIT {
         return out;
     }
 
+    /** The outputs every failure message shows, read once: they do not change after the L1 run. */
     private static String describe() throws IOException {
+        if (description == null) {
+            description = readDescription();
+        }
+        return description;
+    }
+
+    private static String readDescription() throws IOException {
         return "detach: " + read("detach.txt") + read("detach.out") + read("detach.err") + "\npause: " + read("pause.txt")
                 + read("pause.json") + "\nconcurrent:\n" + read("concurrent.out") + "\nrun log (tail):\n"
                 + tail(read("detached-run.log")) + "\nrestore.out:\n" + read("restore.out")

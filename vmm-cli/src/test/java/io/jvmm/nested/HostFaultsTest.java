@@ -127,7 +127,7 @@ class HostFaultsTest {
 
     @Test
     void aSilentGuestsSnapshotShowingItsSerialInterruptLostBeneathJvmmIsEvidence() throws Exception {
-        Serial8250 uart = Serial8250.com1(StallReportTest.NO_LINE,
+        Serial8250 uart = Serial8250.com1(StallReport.NO_LINE,
                 new ByteArrayOutputStream());
         uart.write(1, new byte[] {0x02}); // IER: THRE, pending at once
         byte[] events = new byte[KvmStruct.Kind.VCPU_EVENTS.size()];

@@ -1,5 +1,6 @@
 package io.jvmm.nested;
 
+import io.jvmm.snapshot.SnapshotFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ class ShellNestedIT {
     private static Path work;
     private static String output;
     private static int exit;
+    private static String description;
 
     @BeforeAll
     static void runInL1() throws IOException, InterruptedException {
@@ -111,9 +113,18 @@ class ShellNestedIT {
         exit = Files.exists(exitFile) ? Integer.parseInt(Files.readString(exitFile).strip()) : -1;
     }
 
+    /** What every failure message shows, read once: the outputs do not change after the L1 run. */
     private static String describe() throws IOException {
+        if (description == null) {
+            description = readDescription();
+        }
+        return description;
+    }
+
+    private static String readDescription() throws IOException {
         Path steps = work.resolve("steps");
-        String stall = Files.exists(work.resolve("stall")) ? "\nthe guest never prompted; its snapshot then:\n"
+        // The stall directory outlives a run (only its files are cleared): its state file says this run took one.
+        String stall = Files.exists(work.resolve("stall").resolve(SnapshotFile.STATE_FILE)) ? "\nthe guest never prompted; its snapshot then:\n"
                 + StallReport.describe(work.resolve("stall")) + NestedHost.l1KvmTrace(work.resolve("l1-kvm-trace-stall.txt")) : "";
         return "steps:\n" + (Files.exists(steps) ? Files.readString(steps) : "(none)") + "\npty output:\n" + output + stall;
     }

@@ -1,12 +1,19 @@
 package io.jvmm.nested;
 
+import io.jvmm.devices.legacy.Serial8250;
+import io.jvmm.devices.legacy.SerialState;
+import io.jvmm.kvm.KvmStruct;
 import io.jvmm.kvm.LapicState;
 import io.jvmm.snapshot.Snapshot;
 import io.jvmm.snapshot.SnapshotException;
 import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.VcpuState;
 import io.jvmm.spi.ComponentState;
+import io.jvmm.spi.IrqLine;
+import io.jvmm.spi.Snapshottable;
+import io.jvmm.vm.X86Layout;
 
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +33,21 @@ import java.util.Optional;
 final class StallReport {
     /** COM1's ISA interrupt, IOAPIC pin 4. */
     private static final int COM1_PIN = 4;
+    /** A line to restore a UART onto that goes nowhere: the report only reads the state back. */
+    static final IrqLine NO_LINE = new IrqLine() {
+        @Override
+        public int gsi() {
+            return X86Layout.COM1_IRQ;
+        }
+
+        @Override
+        public void assertLine() {
+        }
+
+        @Override
+        public void deassertLine() {
+        }
+    };
     // struct kvm_irqchip: chip_id, pad, then kvm_ioapic_state {u64 base; u32 ioregsel, id, irr, pad; u64 redirtbl[24]}.
     private static final int IOAPIC_IRR = 8 + 16;
     private static final int IOAPIC_REDIRTBL = 8 + 24;
@@ -57,12 +79,10 @@ final class StallReport {
 
     static String describe(Snapshot s) {
         StringBuilder out = new StringBuilder();
-        byte[] ioapic = s.vm().ioapic().bytes();
-        long rte = u64(ioapic, IOAPIC_REDIRTBL + 8 * COM1_PIN);
-        int irr = (int) u64(ioapic, IOAPIC_IRR);
+        Pin pin = Pin.com1(s.vm().ioapic());
         out.append(String.format("IOAPIC pin %d: vector 0x%02x %s %s dest %d, IRR bit %d; IRR 0x%06x%n", COM1_PIN,
-                rte & 0xff, (rte >> 15 & 1) == 1 ? "level" : "edge", (rte >> 16 & 1) == 1 ? "MASKED" : "unmasked",
-                rte >>> 56, irr >> COM1_PIN & 1, irr & 0xffffff));
+                pin.vector(), pin.level() ? "level" : "edge", pin.masked() ? "MASKED" : "unmasked", pin.dest(),
+                pin.lineSeen() ? 1 : 0, pin.irr()));
         for (VcpuState v : s.vcpus()) {
             LapicState apic = v.lapic();
             byte[] events = v.events().bytes();
@@ -74,8 +94,8 @@ final class StallReport {
         }
         com1(s).ifPresent(u -> out.append(String.format(
                 "%s: IER 0x%02x, MCR 0x%02x, THRE interrupt pending %s, %d byte(s) in the RX FIFO, interrupt %s%n",
-                u.id(), u.ier(), u.mcr(), u.threPending() ? "yes" : "no", u.rxBytes(),
-                u.pending().isEmpty() ? "none" : u.pending() + " (pending and enabled)")));
+                u.id(), u.state().ier(), u.state().mcr(), u.state().thrInterruptPending() ? "yes" : "no",
+                u.state().rxFifo().length, u.pending().isEmpty() ? "none" : u.pending() + " (pending and enabled)")));
         return out.toString();
     }
 
@@ -94,12 +114,9 @@ final class StallReport {
         if (uart.isEmpty() || uart.get().pending().isEmpty()) {
             return Optional.empty();
         }
-        byte[] ioapic = s.vm().ioapic().bytes();
-        long rte = u64(ioapic, IOAPIC_REDIRTBL + 8 * COM1_PIN);
-        boolean masked = (rte >> 16 & 1) == 1;
-        boolean lineSeen = ((int) u64(ioapic, IOAPIC_IRR) >> COM1_PIN & 1) == 1;
-        int vector = (int) (rte & 0xff);
-        if (masked || !lineSeen || vector < 0x20) {
+        Pin pin = Pin.com1(s.vm().ioapic());
+        int vector = pin.vector();
+        if (pin.masked() || !pin.lineSeen() || vector < 0x20) {
             return Optional.empty();
         }
         for (VcpuState v : s.vcpus()) {
@@ -114,33 +131,54 @@ final class StallReport {
                 + "local APIC holds the vector", uart.get().pending(), COM1_PIN, vector));
     }
 
-    /** Serial8250 state v1: DLL DLM IER FCR LCR MCR lineErrors modemDeltas SCR lastReceived thrInterruptPending, then the RX FIFO after a 4-byte length. */
-    private record Uart(String id, int ier, int mcr, int lineErrors, int modemDeltas, boolean threPending, int rxBytes) {
+    /** COM1's redirection entry and the IOAPIC's IRR (82093AA datasheet, 3.2.4), as KVM_GET_IRQCHIP gave them. */
+    private record Pin(int vector, boolean level, boolean masked, int dest, int irr) {
+        static Pin com1(KvmStruct ioapic) {
+            int low = ioapic.u32(IOAPIC_REDIRTBL + 8 * COM1_PIN);
+            int high = ioapic.u32(IOAPIC_REDIRTBL + 8 * COM1_PIN + 4);
+            return new Pin(low & 0xff, (low >> 15 & 1) == 1, (low >> 16 & 1) == 1, high >>> 24,
+                    ioapic.u32(IOAPIC_IRR) & 0xffffff);
+        }
+
+        /** KVM keeps an edge pin's IRR bit set from the rising edge while the line stays high. */
+        boolean lineSeen() {
+            return (irr >> COM1_PIN & 1) == 1;
+        }
+    }
+
+    /** The UART's saved state, as Serial8250 reads it back. */
+    private record Uart(String id, SerialState state) {
         /** The causes the UART's IIR would report, as its Serial8250 computes them (datasheet Table IV). */
         String pending() {
+            int ier = state.ier();
             List<String> causes = new ArrayList<>();
-            if ((ier & 0x04) != 0 && lineErrors != 0) {
+            if ((ier & 0x04) != 0 && state.lineErrors() != 0) {
                 causes.add("line status");
             }
-            if ((ier & 0x01) != 0 && rxBytes > 0) {
+            if ((ier & 0x01) != 0 && state.rxFifo().length > 0) {
                 causes.add("received data");
             }
-            if ((ier & 0x02) != 0 && threPending) {
+            if ((ier & 0x02) != 0 && state.thrInterruptPending()) {
                 causes.add("THRE");
             }
-            if ((ier & 0x08) != 0 && modemDeltas != 0) {
+            if ((ier & 0x08) != 0 && state.modemDeltas() != 0) {
                 causes.add("modem status");
             }
             return String.join(", ", causes);
         }
     }
 
+    /** COM1's state, decoded by the device's own restore (which validates it); empty when absent or unreadable. */
     private static Optional<Uart> com1(Snapshot s) {
         for (ComponentState c : s.devices()) {
-            byte[] p = c.payload();
-            if (c.id().equals("serial0") && c.version() == 1 && p.length >= 15) {
-                return Optional.of(new Uart(c.id(), p[2] & 0xff, p[5] & 0xff, p[6] & 0xff, p[7] & 0xff,
-                        p[10] != 0, p.length - 15));
+            if (c.id().equals("serial0")) {
+                Serial8250 uart = Serial8250.com1(NO_LINE, OutputStream.nullOutputStream());
+                try {
+                    uart.restoreState(c);
+                } catch (Snapshottable.StateException e) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Uart(c.id(), uart.state()));
             }
         }
         return Optional.empty();
@@ -162,13 +200,5 @@ final class StallReport {
             }
         }
         return v.isEmpty() ? "-" : v.toString();
-    }
-
-    private static long u64(byte[] b, int offset) {
-        long v = 0;
-        for (int i = 7; i >= 0; i--) {
-            v = v << 8 | (b[offset + i] & 0xff);
-        }
-        return v;
     }
 }

@@ -13,7 +13,6 @@ import io.jvmm.snapshot.SnapshotConfig;
 import io.jvmm.snapshot.SnapshotFile;
 import io.jvmm.snapshot.VcpuState;
 import io.jvmm.snapshot.VmState;
-import io.jvmm.spi.IrqLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,24 +25,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StallReportTest {
-    static final IrqLine NO_LINE = new IrqLine() {
-        @Override
-        public int gsi() {
-            return 4;
-        }
-
-        @Override
-        public void assertLine() {
-        }
-
-        @Override
-        public void deassertLine() {
-        }
-    };
-
     @Test
     void aLostThreInterruptShowsAsPendingInTheUartAndThePinButInNoLocalApic() throws Exception {
-        Serial8250 uart = Serial8250.com1(NO_LINE, new ByteArrayOutputStream());
+        Serial8250 uart = Serial8250.com1(StallReport.NO_LINE, new ByteArrayOutputStream());
         uart.write(1, new byte[] {0x07}); // IER: RX data, THRE, line status; THRE is pending at once
         uart.write(4, new byte[] {0x0b}); // MCR: DTR RTS OUT2
         uart.write(2, new byte[] {0x01}); // FCR: FIFOs on, so both input bytes fit
@@ -72,7 +56,7 @@ class StallReportTest {
 
     @Test
     void anInterruptTheGuestStillHoldsOrMaskedOrNeverRaisedIsNotLost() throws Exception {
-        Serial8250 uart = Serial8250.com1(NO_LINE, new ByteArrayOutputStream());
+        Serial8250 uart = Serial8250.com1(StallReport.NO_LINE, new ByteArrayOutputStream());
         uart.write(1, new byte[] {0x02}); // IER: THRE, pending at once
         byte[] events = new byte[KvmStruct.Kind.VCPU_EVENTS.size()];
         byte[] idle = new byte[LapicState.SIZE];
