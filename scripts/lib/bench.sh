@@ -24,3 +24,17 @@ bench_in_l1() {
     exec "$repo/scripts/nested-run" --scratch "$scratch" --timeout 1800 -e JVMM_TARGET="${JVMM_TARGET:-target}" \
         -- "$script" --inside "$@"
 }
+
+# time_to_marker MARKER CMD...: runs CMD (at most 300 s) and prints the milliseconds from its
+# start until a line of its stdout contains MARKER; prints nothing if none does. (A pipe, not
+# process substitution: L1's /dev has no /dev/fd.)
+time_to_marker() {
+    local marker=$1 start line
+    shift
+    start=$(date +%s%N)
+    timeout 300 "$@" </dev/null 2>/dev/null | while IFS= read -r line; do
+        if [[ "$line" == *"$marker"* ]]; then
+            echo $(( ($(date +%s%N) - start) / 1000000 ))
+        fi
+    done
+}
