@@ -4,6 +4,8 @@ import com.sun.jna.LastErrorException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +55,15 @@ final class TxWorker implements Runnable {
             return;
         }
         iov.clear();
+        ByteBuffer[] views;
         try {
-            if (!iov.add(c.reader().slices((int) Math.min(c.readableBytes(), Integer.MAX_VALUE)))) {
-                drop("a frame in more than " + IoVec.IOV_MAX + " pieces");
-                return;
-            }
+            views = c.reader().slices((int) Math.min(c.readableBytes(), Integer.MAX_VALUE));
         } catch (BadChainException e) {
             drop(e.getMessage());
+            return;
+        }
+        if (!iov.add(IoVec.entriesOf(views))) {
+            drop("a frame in more than " + IoVec.IOV_MAX + " pieces");
             return;
         }
         try {
@@ -81,7 +85,7 @@ final class TxWorker implements Runnable {
                 }
             }
         } finally {
-            iov.keepAlive();
+            Reference.reachabilityFence(views); // the kernel had their addresses
         }
     }
 
