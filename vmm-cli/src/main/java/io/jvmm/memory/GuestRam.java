@@ -27,21 +27,10 @@ public final class GuestRam implements GuestMemory {
     /** 1 GiB windows: the largest power of two a ByteBuffer can hold. */
     static final int DEFAULT_WINDOW_SHIFT = 30;
 
-    /** A direct, little-endian view of guest RAM from {@code guestStart}, at most one region's. */
-    private record Window(long guestStart, ByteBuffer bytes) {
-        /** The view holds {@code [gpa, gpa+length)}; {@code gpa} is at or past guestStart. */
-        boolean holds(long gpa, long length) {
-            return gpa - guestStart + length <= bytes.capacity();
-        }
-
-        int index(long gpa) {
-            return (int) (gpa - guestStart);
-        }
-    }
-
     private final RamRegion[] regions;
-    /** Every region's windows, in guest-address order. */
-    private final Window[] windows;
+    /** windows[i][w]: region i's bytes [w << shift, (w + 1) << shift), little-endian. */
+    private final ByteBuffer[][] windows;
+    private final int shift;
     private final long size;
 
     public GuestRam(List<RamRegion> regions) {
@@ -58,15 +47,18 @@ public final class GuestRam implements GuestMemory {
             }
         }
         this.regions = sorted.toArray(RamRegion[]::new);
-        List<Window> views = new ArrayList<>();
-        for (RamRegion r : this.regions) {
-            for (long offset = 0; offset < r.size(); offset += 1L << windowShift) {
-                int length = (int) Math.min(1L << windowShift, r.size() - offset);
-                views.add(new Window(r.guestAddress() + offset,
-                        new Pointer(r.hostAddress() + offset).getByteBuffer(0, length).order(ByteOrder.LITTLE_ENDIAN)));
+        this.shift = windowShift;
+        this.windows = new ByteBuffer[this.regions.length][];
+        for (int i = 0; i < this.regions.length; i++) {
+            RamRegion r = this.regions[i];
+            int count = (int) ((r.size() + (1L << shift) - 1) >>> shift);
+            windows[i] = new ByteBuffer[count];
+            for (int w = 0; w < count; w++) {
+                long offset = (long) w << shift;
+                int length = (int) Math.min(1L << shift, r.size() - offset);
+                windows[i][w] = new Pointer(r.hostAddress() + offset).getByteBuffer(0, length).order(ByteOrder.LITTLE_ENDIAN);
             }
         }
-        this.windows = views.toArray(Window[]::new);
         this.size = sorted.stream().mapToLong(RamRegion::size).sum();
     }
 
@@ -79,23 +71,14 @@ public final class GuestRam implements GuestMemory {
         return size;
     }
 
-    /** The window that holds byte {@code gpa}, or null when it is not RAM. */
-    private Window windowAt(long gpa) {
-        for (Window w : windows) {
-            if (gpa >= w.guestStart() && w.holds(gpa, 1)) {
-                return w;
-            }
-        }
-        return null;
-    }
-
-    private RamRegion regionAt(long gpa) {
-        for (RamRegion r : regions) {
+    private int regionIndex(long gpa) {
+        for (int i = 0; i < regions.length; i++) {
+            RamRegion r = regions[i];
             if (gpa >= r.guestAddress() && gpa - r.guestAddress() < r.size()) {
-                return r;
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
     @Override
@@ -106,15 +89,39 @@ public final class GuestRam implements GuestMemory {
         long at = gpa;
         long left = length;
         while (left > 0) {
-            RamRegion r = regionAt(at);
-            if (r == null) {
+            int i = regionIndex(at);
+            if (i < 0) {
                 return false;
             }
-            long chunk = Math.min(left, r.guestEnd() - at);
+            long chunk = Math.min(left, regions[i].guestEnd() - at);
             at += chunk;
             left -= chunk;
         }
         return true;
+    }
+
+    /**
+     * The window holding {@code [gpa, gpa+length)} when that range lies in one window, else
+     * null (it is not RAM, or it crosses a region's or a window's end). {@link #offsetIn} gives
+     * the index within it.
+     */
+    private ByteBuffer windowOf(long gpa, int length) {
+        int i = regionIndex(gpa);
+        if (i < 0) {
+            return null;
+        }
+        long offset = gpa - regions[i].guestAddress();
+        ByteBuffer w = windows[i][(int) (offset >>> shift)];
+        return offsetIn(gpa, i) + (long) length <= w.capacity() ? w : null;
+    }
+
+    private int offsetIn(long gpa, int region) {
+        return (int) ((gpa - regions[region].guestAddress()) & ((1L << shift) - 1));
+    }
+
+    /** Index within {@link #windowOf}'s window; call only after it returned one. */
+    private int offsetIn(long gpa) {
+        return offsetIn(gpa, regionIndex(gpa));
     }
 
     @Override
@@ -137,31 +144,27 @@ public final class GuestRam implements GuestMemory {
         long at = gpa;
         int done = 0;
         while (done < length) {
-            Window w = windowAt(at);
-            int chunk = Math.min(length - done, w.bytes().capacity() - w.index(at));
+            int i = regionIndex(at);
+            int in = offsetIn(at, i);
+            ByteBuffer w = windows[i][(int) ((at - regions[i].guestAddress()) >>> shift)];
+            int chunk = Math.min(length - done, w.capacity() - in);
             if (toGuest) {
-                w.bytes().put(w.index(at), array, offset + done, chunk);
+                w.put(in, array, offset + done, chunk);
             } else {
-                w.bytes().get(w.index(at), array, offset + done, chunk);
+                w.get(in, array, offset + done, chunk);
             }
             done += chunk;
             at += chunk;
         }
     }
 
-    /**
-     * The window for a scalar access when the value lies in one window; null when it straddles
-     * two windows or regions (then the caller splits it); an exception when it is not RAM.
-     */
-    private Window scalar(long gpa, int length) {
-        Window w = windowAt(gpa);
-        if (w != null && w.holds(gpa, length)) {
-            return w;
-        }
-        if (!isValid(gpa, length)) {
+    /** The window for a scalar access, or an exception naming the range. */
+    private ByteBuffer scalar(long gpa, int length) {
+        ByteBuffer w = windowOf(gpa, length);
+        if (w == null && !isValid(gpa, length)) {
             throw new GuestMemoryException(gpa, length, "not guest RAM");
         }
-        return null;
+        return w;
     }
 
     /** A little-endian value of {@code length} bytes that straddles two windows or regions. */
@@ -185,39 +188,37 @@ public final class GuestRam implements GuestMemory {
 
     @Override
     public byte readByte(long gpa) {
-        Window w = scalar(gpa, 1);
-        return w.bytes().get(w.index(gpa));
+        return scalar(gpa, 1).get(offsetIn(gpa));
     }
 
     @Override
     public short readShort(long gpa) {
-        Window w = scalar(gpa, 2);
-        return w != null ? w.bytes().getShort(w.index(gpa)) : (short) readSplit(gpa, 2);
+        ByteBuffer w = scalar(gpa, 2);
+        return w != null ? w.getShort(offsetIn(gpa)) : (short) readSplit(gpa, 2);
     }
 
     @Override
     public int readInt(long gpa) {
-        Window w = scalar(gpa, 4);
-        return w != null ? w.bytes().getInt(w.index(gpa)) : (int) readSplit(gpa, 4);
+        ByteBuffer w = scalar(gpa, 4);
+        return w != null ? w.getInt(offsetIn(gpa)) : (int) readSplit(gpa, 4);
     }
 
     @Override
     public long readLong(long gpa) {
-        Window w = scalar(gpa, 8);
-        return w != null ? w.bytes().getLong(w.index(gpa)) : readSplit(gpa, 8);
+        ByteBuffer w = scalar(gpa, 8);
+        return w != null ? w.getLong(offsetIn(gpa)) : readSplit(gpa, 8);
     }
 
     @Override
     public void writeByte(long gpa, byte value) {
-        Window w = scalar(gpa, 1);
-        w.bytes().put(w.index(gpa), value);
+        scalar(gpa, 1).put(offsetIn(gpa), value);
     }
 
     @Override
     public void writeShort(long gpa, short value) {
-        Window w = scalar(gpa, 2);
+        ByteBuffer w = scalar(gpa, 2);
         if (w != null) {
-            w.bytes().putShort(w.index(gpa), value);
+            w.putShort(offsetIn(gpa), value);
         } else {
             writeSplit(gpa, value, 2);
         }
@@ -225,9 +226,9 @@ public final class GuestRam implements GuestMemory {
 
     @Override
     public void writeInt(long gpa, int value) {
-        Window w = scalar(gpa, 4);
+        ByteBuffer w = scalar(gpa, 4);
         if (w != null) {
-            w.bytes().putInt(w.index(gpa), value);
+            w.putInt(offsetIn(gpa), value);
         } else {
             writeSplit(gpa, value, 4);
         }
@@ -235,9 +236,9 @@ public final class GuestRam implements GuestMemory {
 
     @Override
     public void writeLong(long gpa, long value) {
-        Window w = scalar(gpa, 8);
+        ByteBuffer w = scalar(gpa, 8);
         if (w != null) {
-            w.bytes().putLong(w.index(gpa), value);
+            w.putLong(offsetIn(gpa), value);
         } else {
             writeSplit(gpa, value, 8);
         }
@@ -248,15 +249,16 @@ public final class GuestRam implements GuestMemory {
         if (length < 0) {
             throw new GuestMemoryException(gpa, length, "negative length");
         }
-        Window w = windowAt(gpa);
-        if (w != null && w.holds(gpa, length)) {
-            return w.bytes().slice(w.index(gpa), length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer w = windowOf(gpa, length);
+        if (w != null) {
+            return w.slice(offsetIn(gpa), length).order(ByteOrder.LITTLE_ENDIAN);
         }
-        RamRegion r = regionAt(gpa);
-        if (r == null || gpa + length > r.guestEnd()) {
+        int i = regionIndex(gpa);
+        if (i < 0 || gpa + length > regions[i].guestEnd()) {
             throw new GuestMemoryException(gpa, length, "not within one RAM region");
         }
         // Across a window boundary inside one region: a view made by JNA, as before windows.
-        return new Pointer(r.hostAddress() + (gpa - r.guestAddress())).getByteBuffer(0, length).order(ByteOrder.LITTLE_ENDIAN);
+        return new Pointer(regions[i].hostAddress() + (gpa - regions[i].guestAddress()))
+                .getByteBuffer(0, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 }
