@@ -1,24 +1,22 @@
 package io.jvmm.virtio.block;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * A native {@code struct iovec} array over direct buffers (guest RAM views from
  * {@link io.jvmm.virtio.ChainReader#slices}), so one {@code preadv}/{@code pwritev} moves a
  * whole scatter-gather request between the image and guest memory without a copy. One
- * instance per worker, reused across requests; not thread-safe. The array is a direct buffer
- * written with Java's own stores: through JNA's {@code Memory} each field was a JNI call.
+ * instance per worker, reused across requests; not thread-safe.
  */
 final class IoVec {
     /** Linux's IOV_MAX: the most entries one preadv/pwritev accepts. */
     static final int IOV_MAX = 1024;
     private static final int ENTRY = 16;
 
-    private ByteBuffer array;
-    private Pointer pointer;
+    private Memory array;
     private int capacity;
     private int first;
     private int count;
@@ -47,8 +45,8 @@ final class IoVec {
                 continue;
             }
             long base = Pointer.nativeValue(Native.getDirectBufferPointer(b)) + b.position();
-            array.putLong(count * ENTRY, base);
-            array.putLong(count * ENTRY + 8, b.remaining());
+            array.setLong((long) count * ENTRY, base);
+            array.setLong((long) count * ENTRY + 8, b.remaining());
             count++;
             bytes += b.remaining();
         }
@@ -67,13 +65,13 @@ final class IoVec {
 
     /** The first entry still to move. */
     Pointer pointer() {
-        return pointer.share((long) first * ENTRY);
+        return array.share((long) first * ENTRY);
     }
 
     /** True when every remaining entry's address and length are multiples of {@code alignment}. */
     boolean aligned(int alignment) {
         for (int i = first; i < count; i++) {
-            if ((array.getLong(i * ENTRY) | array.getLong(i * ENTRY + 8)) % alignment != 0) {
+            if ((array.getLong((long) i * ENTRY) | array.getLong((long) i * ENTRY + 8)) % alignment != 0) {
                 return false;
             }
         }
@@ -84,14 +82,14 @@ final class IoVec {
     void consume(long n) {
         bytes -= n;
         while (n > 0 && first < count) {
-            int at = first * ENTRY;
+            long at = (long) first * ENTRY;
             long len = array.getLong(at + 8);
             if (n >= len) {
                 n -= len;
                 first++;
             } else {
-                array.putLong(at, array.getLong(at) + n);
-                array.putLong(at + 8, len - n);
+                array.setLong(at, array.getLong(at) + n);
+                array.setLong(at + 8, len - n);
                 n = 0;
             }
         }
@@ -103,8 +101,7 @@ final class IoVec {
     }
 
     private void grow(int entries) {
-        array = ByteBuffer.allocateDirect(entries * ENTRY).order(ByteOrder.nativeOrder());
-        pointer = Native.getDirectBufferPointer(array);
+        array = new Memory((long) entries * ENTRY);
         capacity = entries;
     }
 }

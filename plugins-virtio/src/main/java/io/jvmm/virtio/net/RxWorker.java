@@ -23,22 +23,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What the worker holds is bounded by the queue ({@link io.jvmm.virtio.queue.ChainBudget}):
  * at most queue-size chains (a head cannot be taken twice before it is used), each kept as its
- * compact parsed form and its buffers' direct views and iovec entries, made once when it is
- * taken (no more than its descriptors, which the queue bounds). The vector for one
- * {@code readv} spans at most {@link IoVec#IOV_MAX} entries.
+ * compact parsed form only. The direct views for {@code readv} are made per frame, at most
+ * {@link IoVec#IOV_MAX} of them, and dropped after it.
  */
 final class RxWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RxWorker.class);
     /** Signal the driver at least this often while frames keep coming. */
     private static final int SIGNAL_EVERY = 64;
 
-    /**
-     * A chain taken from the queue and not yet filled, with its iovec entries worked out once:
-     * with small frames one chain is filled per frame, but the vector for {@code readv} spans
-     * every held chain up to the largest frame, so it is rebuilt from these for each frame.
-     * The views keep the addresses' memory reachable.
-     */
-    private record Held(DescriptorChain chain, long capacity, ByteBuffer[] views, long[] entries) {
+    /** A chain taken from the queue and not yet filled. */
+    private record Held(DescriptorChain chain, long capacity) {
     }
 
     private final Tap tap;
@@ -107,15 +101,7 @@ final class RxWorker implements Runnable {
                 queue.addUsed(c, 0);
                 continue;
             }
-            ByteBuffer[] views;
-            try {
-                views = c.writer().slices((int) Math.min(c.writableBytes(), Integer.MAX_VALUE));
-            } catch (BadChainException e) {
-                // Checked to be guest RAM when popped; only a changed memory map gets here.
-                queue.addUsed(c, 0);
-                continue;
-            }
-            held.add(new Held(c, c.writableBytes(), views, IoVec.entriesOf(views)));
+            held.add(new Held(c, c.writableBytes()));
             heldBytes += c.writableBytes();
         }
     }
@@ -134,9 +120,20 @@ final class RxWorker implements Runnable {
     /** @return frame length with header, 0 when the tap has none now, -1 when one was dropped */
     private long readFrame() {
         iov.clear();
-        // The held chains' buffers, up to the largest frame: a frame fills chains in order.
-        for (Held h : held) {
-            if (!iov.add(h.entries()) || !mergeable || iov.bytes() >= maxPacket) {
+        // Views of the held chains, up to the largest frame: a frame fills chains in order.
+        for (Held h : mergeable ? held : java.util.List.of(held.peek())) {
+            if (iov.bytes() >= maxPacket || iov.count() >= IoVec.IOV_MAX) {
+                break;
+            }
+            ByteBuffer[] views;
+            try {
+                views = h.chain().writer().slices((int) Math.min(h.capacity(), Integer.MAX_VALUE));
+            } catch (BadChainException e) {
+                // Checked to be guest RAM when popped; only a changed memory map gets here.
+                giveBack(h);
+                return -1;
+            }
+            if (!iov.add(views)) {
                 break;
             }
         }
@@ -159,6 +156,8 @@ final class RxWorker implements Runnable {
                     noteDrop(LibC.strerror(e.getErrorCode()));
                     return -1;
             }
+        } finally {
+            iov.keepAlive();
         }
     }
 
@@ -190,6 +189,13 @@ final class RxWorker implements Runnable {
         for (int i = 0; i < buffers; i++) {
             queue.addUsed(used[i], lengths[i]);
         }
+    }
+
+    /** Returns a held chain unfilled. */
+    private void giveBack(Held h) {
+        held.remove(h);
+        heldBytes -= h.capacity();
+        queue.addUsed(h.chain(), 0);
     }
 
     private void noteDrop(String why) {

@@ -4,8 +4,6 @@ import com.sun.jna.LastErrorException;
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
-import java.lang.ref.Reference;
-import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,15 +53,13 @@ final class TxWorker implements Runnable {
             return;
         }
         iov.clear();
-        ByteBuffer[] views;
         try {
-            views = c.reader().slices((int) Math.min(c.readableBytes(), Integer.MAX_VALUE));
+            if (!iov.add(c.reader().slices((int) Math.min(c.readableBytes(), Integer.MAX_VALUE)))) {
+                drop("a frame in more than " + IoVec.IOV_MAX + " pieces");
+                return;
+            }
         } catch (BadChainException e) {
             drop(e.getMessage());
-            return;
-        }
-        if (!iov.add(IoVec.entriesOf(views))) {
-            drop("a frame in more than " + IoVec.IOV_MAX + " pieces");
             return;
         }
         try {
@@ -85,7 +81,7 @@ final class TxWorker implements Runnable {
                 }
             }
         } finally {
-            Reference.reachabilityFence(views); // the kernel had their addresses
+            iov.keepAlive();
         }
     }
 
