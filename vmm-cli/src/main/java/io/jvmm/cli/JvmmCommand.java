@@ -80,10 +80,33 @@ public final class JvmmCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         io.jvmm.vm.StartupTimeline.mark("main"); // makes no logger: --log-level is applied next
+        if (printVersionIfAsked(args, System.out)) {
+            System.exit(ExitCodes.OK);
+        }
         JnaStartup.skipLdconfig();
         LogLevel.applyFromArgs(Arrays.asList(args));
         Detach.rememberArgs(args);
         System.exit(commandLineFor(args).execute(args));
+    }
+
+    /**
+     * {@code jvmm --version} (or {@code -V}) alone prints the version without building picocli's
+     * model: that model is made by reflection over annotations, whose instances are proxy classes
+     * generated at run time (no class-data archive holds them), and it was half of this command's
+     * CPU time. The lines are {@link ManifestVersionProvider}'s, as {@code --version} after other
+     * words still prints them through picocli.
+     *
+     * @return whether it printed
+     */
+    static boolean printVersionIfAsked(String[] args, java.io.PrintStream out) {
+        if (args.length != 1 || !(args[0].equals("--version") || args[0].equals("-V"))) {
+            return false;
+        }
+        for (String line : new ManifestVersionProvider().getVersion()) {
+            out.println(line);
+        }
+        out.flush();
+        return true;
     }
 
     /** The configured command line with every subcommand (exit codes, error reporting); tests use this too. */
@@ -97,15 +120,13 @@ public final class JvmmCommand implements Callable<Integer> {
      * and building all sixteen was most of a client command's start (in the nested test host,
      * "command line parsed" of {@code jvmm run} went from 3.1-3.5 s to 2.0-2.1 s). Anything
      * else (no command, {@code --help}, a typo that picocli
-     * answers with "did you mean") gets them all; {@code --version} alone needs none.
+     * answers with "did you mean") gets them all; {@code --version} alone never gets here
+     * ({@link #printVersionIfAsked}).
      */
     static CommandLine commandLineFor(String[] args) {
         String first = args.length > 0 ? args[0] : "";
         if (SUBCOMMANDS.containsKey(first) && !NEED_ALL.contains(first)) {
             return configured(Set.of(first));
-        }
-        if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
-            return configured(Set.of());
         }
         return commandLine();
     }

@@ -69,6 +69,20 @@ class JvmmCommandTest {
     }
 
     @Test
+    void versionAloneIsPrintedWithoutPicocliAndReadsTheSame() {
+        for (String flag : new String[] {"--version", "-V"}) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            assertThat(JvmmCommand.printVersionIfAsked(new String[] {flag},
+                    new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+            assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).as(flag).isEqualTo(jvmm("--version").out());
+        }
+        for (String[] args : new String[][] {{}, {"--version", "run"}, {"run", "--version"}, {"--versions"}}) {
+            assertThat(JvmmCommand.printVersionIfAsked(args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream())))
+                    .as(String.join(" ", args)).isFalse();
+        }
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         Result r = jvmm();
         assertThat(r.code()).isEqualTo(2);
@@ -295,12 +309,6 @@ class JvmmCommandTest {
             assertThat(lazy.getSubcommands().get(name).getUsageMessage()).as(name)
                     .isEqualTo(all.getSubcommands().get(name).getUsageMessage());
         }
-        CommandLine versionOnly = JvmmCommand.commandLineFor(new String[] {"--version"});
-        assertThat(versionOnly.getSubcommands()).isEmpty();
-        StringWriter version = new StringWriter();
-        versionOnly.setOut(new PrintWriter(version, true));
-        assertThat(versionOnly.execute("--version")).isZero();
-        assertThat(version.toString()).isEqualTo(jvmm("--version").out());
         for (String[] args : new String[][] {{}, {"--help"}, {"-h"}, {"--version", "run"}, {"rn"}, {"--log-level", "debug", "run"}}) {
             assertThat(JvmmCommand.commandLineFor(args).getSubcommands()).as(String.join(" ", args))
                     .containsOnlyKeys(JvmmCommand.SUBCOMMANDS.keySet());
