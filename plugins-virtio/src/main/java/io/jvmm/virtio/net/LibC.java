@@ -30,6 +30,7 @@ final class LibC {
     static final int EINTR = 4;
     static final int ENXIO = 6;
     static final int EIO = 5;
+    static final int EBADF = 9;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
     static final int EFAULT = 14;
@@ -52,4 +53,19 @@ final class LibC {
     static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 
     static native String strerror(int errnum);
+
+    /**
+     * Calls that return -1 and leave errno to {@link Native#getLastError()} instead of throwing,
+     * for a failure that is routine on a hot path (EAGAIN from a non-blocking read).
+     */
+    static final class Quiet {
+        static {
+            Native.register(Platform.C_LIBRARY_NAME);
+        }
+
+        private Quiet() {
+        }
+
+        static native long read(int fd, Pointer buf, long count);
+    }
 }

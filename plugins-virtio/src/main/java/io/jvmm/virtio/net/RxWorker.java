@@ -1,11 +1,13 @@
 package io.jvmm.virtio.net;
 
-import com.sun.jna.LastErrorException;
 import io.jvmm.virtio.BadChainException;
-import io.jvmm.virtio.ChainWriter;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,18 +15,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves frames from the tap into the receive queue (virtio 1.2, 5.1.6.3 and 5.1.6.4).
  *
- * <p>The tap is read straight into guest buffers: the worker takes enough chains off the queue
- * for the largest frame the negotiated offloads allow (one chain without
- * VIRTIO_NET_F_MRG_RXBUF, since then the driver posts chains big enough for any frame), hands
- * their buffers to one {@code readv}, and returns as many chains as the frame filled, with
- * {@code num_buffers} set in the header. Chains left unfilled stay with the worker for the
- * next frame, so no chain is ever put back. The tap is read only when there are guest buffers:
- * frames wait in the tap's queue (and the host drops them when it overflows), never in jvmm.
+ * <p>The worker takes enough chains off the queue for the largest frame the negotiated offloads
+ * allow (one chain without VIRTIO_NET_F_MRG_RXBUF, since then the driver posts chains big
+ * enough for any frame), reads one frame from the tap into its own buffer, and copies it into
+ * as many chains as it fills, with {@code num_buffers} set in the header. Chains left unfilled
+ * stay with the worker for the next frame, so no chain is ever put back. The tap is read only
+ * when there are guest buffers: frames wait in the tap's queue (and the host drops them when it
+ * overflows), never in jvmm.
  *
- * <p>What the worker holds is bounded by the queue ({@link io.jvmm.virtio.queue.ChainBudget}):
- * at most queue-size chains (a head cannot be taken twice before it is used), each kept as its
- * compact parsed form only. The direct views for {@code readv} are made per frame, at most
- * {@link IoVec#IOV_MAX} of them, and dropped after it.
+ * <p>Why one copy, as QEMU makes, and not a {@code readv} straight into guest buffers: the
+ * frame's size is known only after the read, so that {@code readv} needed a vector of every held
+ * buffer, about 43 of 1.5 KiB for a 64 KiB frame, each a direct view and an address taken
+ * through JNI, for every frame and for the empty read that ends each wake-up. A TCP ACK cost as
+ * much as a 64 KiB frame: in the nested host this worker used as much CPU as the transmit worker
+ * while it carried only the ACKs of a guest -> host transfer (perf, 2026-12-06). Now a frame
+ * makes views of just the buffers it fills, and the copy is Java's own memory copy.
+ *
+ * <p>What the worker holds is bounded: at most queue-size chains (a head cannot be taken twice
+ * before it is used, {@link io.jvmm.virtio.queue.ChainBudget}), each kept as its compact parsed
+ * form, and one frame buffer of the largest frame's size.
  */
 final class RxWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(RxWorker.class);
@@ -39,9 +48,10 @@ final class RxWorker implements Runnable {
     private final VirtioQueue queue;
     private final boolean mergeable;
     private final boolean guestCsum;
-    private final int maxPacket;
     private final ArrayDeque<Held> held = new ArrayDeque<>();
-    private final IoVec iov = new IoVec();
+    /** One frame as the tap hands it over, header first; sized for the largest frame. */
+    private final ByteBuffer frame;
+    private final Pointer frameAddress;
     private final Poller poller;
     private long heldBytes;
     private boolean ranDry;
@@ -52,7 +62,8 @@ final class RxWorker implements Runnable {
         this.queue = queue;
         this.mergeable = NetFeatures.has(features, NetFeatures.MRG_RXBUF);
         this.guestCsum = NetFeatures.has(features, NetFeatures.GUEST_CSUM);
-        this.maxPacket = NetFeatures.maxRxPacket(features, mtu);
+        this.frame = ByteBuffer.allocateDirect(NetFeatures.maxRxPacket(features, mtu)).order(ByteOrder.LITTLE_ENDIAN);
+        this.frameAddress = Native.getDirectBufferPointer(frame);
         this.poller = new Poller(tap.fd(), queue.notifier().fd());
         poller.want(1, LibC.POLLIN);
     }
@@ -68,7 +79,7 @@ final class RxWorker implements Runnable {
                 await(false);
                 continue;
             }
-            long n = readFrame();
+            int n = readFrame();
             if (n == 0) {
                 // The tap is empty: tell the driver about what arrived, then sleep until a frame
                 // comes or the queue is kicked (new buffers, or the queue is stopping).
@@ -90,7 +101,7 @@ final class RxWorker implements Runnable {
     /** Takes chains off the queue until there is room for the largest frame (or one chain). */
     private void takeChains() {
         ranDry = false;
-        while (mergeable ? heldBytes < maxPacket : held.isEmpty()) {
+        while (mergeable ? heldBytes < frame.capacity() : held.isEmpty()) {
             DescriptorChain c = queue.pop();
             if (c == null) {
                 ranDry = true;
@@ -108,94 +119,101 @@ final class RxWorker implements Runnable {
 
     /**
      * Room for a frame: with mergeable buffers, enough for the largest one, or whatever the
-     * driver has posted if it has no more (a frame too big for that is dropped by the tap).
+     * driver has posted if it has no more (a frame too big for that is dropped).
      */
     private boolean haveRoom() {
         if (held.isEmpty()) {
             return false;
         }
-        return !mergeable || heldBytes >= maxPacket || ranDry;
+        return !mergeable || heldBytes >= frame.capacity() || ranDry;
     }
 
     /** @return frame length with header, 0 when the tap has none now, -1 when one was dropped */
-    private long readFrame() {
-        iov.clear();
-        // Views of the held chains, up to the largest frame: a frame fills chains in order.
-        for (Held h : mergeable ? held : java.util.List.of(held.peek())) {
-            if (iov.bytes() >= maxPacket || iov.count() >= IoVec.IOV_MAX) {
-                break;
-            }
-            ByteBuffer[] views;
-            try {
-                views = h.chain().writer().slices((int) Math.min(h.capacity(), Integer.MAX_VALUE));
-            } catch (BadChainException e) {
-                // Checked to be guest RAM when popped; only a changed memory map gets here.
-                giveBack(h);
-                return -1;
-            }
-            if (!iov.add(views)) {
-                break;
-            }
-        }
-        try {
-            long n = LibC.readv(tap.fd(), iov.pointer(), iov.count());
-            if (n > iov.bytes()) {
-                // The tap reports the whole frame's length but copied only what fit: drop it.
-                noteDrop("a " + n + "-byte frame did not fit the " + iov.bytes() + " bytes of receive buffers");
-                return -1;
-            }
-            return n;
-        } catch (LastErrorException e) {
-            switch (e.getErrorCode()) {
+    private int readFrame() {
+        // Not the throwing binding: the read that finds the tap empty ends every wake-up, and a
+        // LastErrorException each time (strerror, an upcall to build it, a stack trace) showed
+        // in the nested host's profile.
+        long n = LibC.Quiet.read(tap.fd(), frameAddress, frame.capacity());
+        Reference.reachabilityFence(frame);
+        if (n < 0) {
+            int errno = Native.getLastError();
+            switch (errno) {
                 case LibC.EAGAIN:
                     return 0;
                 case LibC.EINTR:
                     return -1;
                 default:
-                    // EFAULT/EINVAL: the frame did not fit the buffers; the kernel dropped it.
-                    noteDrop(LibC.strerror(e.getErrorCode()));
+                    noteDrop(LibC.strerror(errno));
                     return -1;
             }
-        } finally {
-            iov.keepAlive();
         }
+        if (n == 0) {
+            return 0; // end of file: only a socket standing in for the tap in tests says that
+        }
+        long room = mergeable ? heldBytes : held.peek().capacity();
+        if (n > frame.capacity() || n > room) {
+            // The tap reports the whole frame's length but copied only what fit.
+            noteDrop("a " + n + "-byte frame did not fit the " + Math.min(room, frame.capacity())
+                    + " bytes of receive buffers");
+            return -1;
+        }
+        if (n < NetHeader.SIZE) {
+            noteDrop("a " + n + "-byte read from the tap, shorter than the virtio-net header");
+            return -1;
+        }
+        return (int) n;
     }
 
-    /** Returns the chains the frame filled, header fixed up (5.1.6.4). */
-    private void deliver(long frame) {
-        Held first = held.peek();
+    /** Copies the frame into the chains it fills and returns them, header fixed up (5.1.6.4). */
+    private void deliver(int length) {
         int buffers = 0;
-        long left = frame;
-        DescriptorChain[] used = new DescriptorChain[held.size()];
-        int[] lengths = new int[held.size()];
-        while (left > 0 && !held.isEmpty()) {
-            Held h = held.poll();
-            heldBytes -= h.capacity();
-            int len = (int) Math.min(h.capacity(), left);
-            used[buffers] = h.chain();
-            lengths[buffers++] = len;
-            left -= len;
+        long room = 0;
+        for (Held h : held) {
+            buffers++;
+            room += h.capacity();
+            if (room >= length) {
+                break;
+            }
         }
-        ChainWriter w = first.chain().writer();
         if (!guestCsum) {
             // 5.1.6.4: without VIRTIO_NET_F_GUEST_CSUM flags must be zero (the tap may set DATA_VALID).
-            w.writeByte((byte) 0);
-            w.skip(NetHeader.NUM_BUFFERS_OFFSET - 1);
-        } else {
-            w.skip(NetHeader.NUM_BUFFERS_OFFSET);
+            frame.put(0, (byte) 0);
         }
-        // The tap skips the bytes past its 10-byte header: num_buffers is ours to write.
-        w.writeShort((short) buffers);
+        // The tap leaves the bytes past its 10-byte header alone: num_buffers is ours to write.
+        frame.putShort(NetHeader.NUM_BUFFERS_OFFSET, (short) buffers);
+        DescriptorChain[] used = new DescriptorChain[buffers];
+        int[] lengths = new int[buffers];
+        ByteBuffer[][] views = new ByteBuffer[buffers][];
+        int at = 0;
+        boolean ok = true;
         for (int i = 0; i < buffers; i++) {
-            queue.addUsed(used[i], lengths[i]);
+            Held h = held.poll();
+            heldBytes -= h.capacity();
+            used[i] = h.chain();
+            lengths[i] = (int) Math.min(h.capacity(), length - at);
+            at += lengths[i];
+            try {
+                views[i] = h.chain().writer().slices(lengths[i]);
+            } catch (BadChainException e) {
+                // Checked to be guest RAM when popped; only a changed memory map gets here.
+                ok = false;
+            }
         }
-    }
-
-    /** Returns a held chain unfilled. */
-    private void giveBack(Held h) {
-        held.remove(h);
-        heldBytes -= h.capacity();
-        queue.addUsed(h.chain(), 0);
+        if (!ok) {
+            noteDrop("a receive buffer is no longer guest RAM");
+        } else {
+            at = 0;
+            for (ByteBuffer[] chain : views) {
+                for (ByteBuffer v : chain) {
+                    int k = v.remaining();
+                    v.put(frame.slice(at, k));
+                    at += k;
+                }
+            }
+        }
+        for (int i = 0; i < buffers; i++) {
+            queue.addUsed(used[i], ok ? lengths[i] : 0);
+        }
     }
 
     private void noteDrop(String why) {
