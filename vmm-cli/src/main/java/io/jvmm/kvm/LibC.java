@@ -53,6 +53,15 @@ public final class LibC {
 
     public static native NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
 
+    /**
+     * read(2) and write(2) of a primitive array (JNA passes it without a native allocation):
+     * for an eventfd's 8-byte counter, which a device reads or writes once per notification.
+     * size_t and ssize_t are Java longs on x86-64, the only target.
+     */
+    public static native long read(int fd, long[] buf, long count) throws LastErrorException;
+
+    public static native long write(int fd, long[] buf, long count) throws LastErrorException;
+
     public static native NativeLong pthread_self();
 
     public static native int pthread_kill(NativeLong thread, int sig);

@@ -1,11 +1,13 @@
 package io.jvmm.kvm;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import io.jvmm.spi.EventFd;
 
-/** An eventfd(2): an 8-byte counter the kernel can signal (ioeventfd) or consume (irqfd). */
+/**
+ * An eventfd(2): an 8-byte counter the kernel can signal (ioeventfd) or consume (irqfd). Read
+ * and written once per guest notification and per interrupt, so through a Java array: no
+ * native allocation per call.
+ */
 public final class LinuxEventFd implements EventFd {
     private final int fd;
     private volatile boolean closed;
@@ -25,9 +27,8 @@ public final class LinuxEventFd implements EventFd {
 
     @Override
     public void write(long value) {
-        try (Memory m = new Memory(8)) {
-            m.setLong(0, value);
-            LibC.write(fd, m, new NativeLong(8));
+        try {
+            LibC.write(fd, new long[] {value}, Long.BYTES);
         } catch (LastErrorException e) {
             throw KvmException.of("write(eventfd)", e);
         }
@@ -35,15 +36,14 @@ public final class LinuxEventFd implements EventFd {
 
     @Override
     public long read() {
-        try (Memory m = new Memory(8)) {
-            while (true) {
-                try {
-                    LibC.read(fd, m, new NativeLong(8));
-                    return m.getLong(0);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() != LibC.EINTR) {
-                        throw KvmException.of("read(eventfd)", e);
-                    }
+        long[] value = new long[1];
+        while (true) {
+            try {
+                LibC.read(fd, value, Long.BYTES);
+                return value[0];
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LibC.EINTR) {
+                    throw KvmException.of("read(eventfd)", e);
                 }
             }
         }

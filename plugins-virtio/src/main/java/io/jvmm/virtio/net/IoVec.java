@@ -1,28 +1,34 @@
 package io.jvmm.virtio.net;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A native {@code struct iovec} array over direct views of guest RAM, so one {@code readv} or
  * {@code writev} moves a frame between the tap and guest buffers without a copy. One per
- * worker, reused; not thread-safe.
+ * worker, reused; not thread-safe. The array is a direct buffer written with Java's own stores:
+ * through JNA's {@code Memory} each field of each entry was a JNI call.
  */
 final class IoVec {
     /** Linux's IOV_MAX. */
     static final int IOV_MAX = 1024;
     private static final int ENTRY = 16;
 
-    private Memory array = new Memory(64L * ENTRY);
-    private int capacity = 64;
+    private ByteBuffer array;
+    private Pointer pointer;
+    private int capacity;
     private int count;
     private long bytes;
     /** The views must stay reachable while the kernel uses their addresses. */
     private final List<ByteBuffer[]> views = new ArrayList<>();
+
+    IoVec() {
+        grow(64);
+    }
 
     void clear() {
         count = 0;
@@ -48,13 +54,10 @@ final class IoVec {
                 throw new IllegalArgumentException("not a direct buffer: " + b);
             }
             if (count == capacity) {
-                Memory bigger = new Memory(2L * capacity * ENTRY);
-                bigger.write(0, array.getByteArray(0, capacity * ENTRY), 0, capacity * ENTRY);
-                array = bigger;
-                capacity *= 2;
+                grow(2 * capacity);
             }
-            array.setLong((long) count * ENTRY, Pointer.nativeValue(Native.getDirectBufferPointer(b)) + b.position());
-            array.setLong((long) count * ENTRY + 8, b.remaining());
+            array.putLong(count * ENTRY, Pointer.nativeValue(Native.getDirectBufferPointer(b)) + b.position());
+            array.putLong(count * ENTRY + 8, b.remaining());
             count++;
             bytes += b.remaining();
         }
@@ -62,7 +65,7 @@ final class IoVec {
     }
 
     Pointer pointer() {
-        return array;
+        return pointer;
     }
 
     int count() {
@@ -76,5 +79,16 @@ final class IoVec {
     /** Keeps the views reachable until the native call that uses them has returned. */
     void keepAlive() {
         java.lang.ref.Reference.reachabilityFence(views);
+    }
+
+    /** A larger array with the entries so far. */
+    private void grow(int entries) {
+        ByteBuffer bigger = ByteBuffer.allocateDirect(entries * ENTRY).order(ByteOrder.nativeOrder());
+        if (array != null) {
+            bigger.put(0, array, 0, count * ENTRY);
+        }
+        array = bigger;
+        pointer = Native.getDirectBufferPointer(bigger);
+        capacity = entries;
     }
 }
