@@ -54,8 +54,9 @@ public final class LibC {
     public static native NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
 
     /**
-     * read(2) and write(2) of a primitive array (JNA passes it without a native allocation):
-     * for an eventfd's 8-byte counter, which a device reads or writes once per notification.
+     * read(2) and write(2) of a primitive array (JNA copies it in and out; no JNA Memory, which
+     * registers with JNA's cleaner): for an eventfd's 8-byte counter, which a device reads or
+     * writes once per notification.
      * size_t and ssize_t are Java longs on x86-64, the only target.
      */
     public static native long read(int fd, long[] buf, long count) throws LastErrorException;

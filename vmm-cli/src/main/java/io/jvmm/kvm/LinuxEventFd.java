@@ -5,8 +5,8 @@ import io.jvmm.spi.EventFd;
 
 /**
  * An eventfd(2): an 8-byte counter the kernel can signal (ioeventfd) or consume (irqfd). Read
- * and written once per guest notification and per interrupt, so through a Java array: no
- * native allocation per call.
+ * and written once per guest notification and per interrupt, so through a Java array instead
+ * of a JNA Memory allocated, registered with JNA's cleaner and freed per call.
  */
 public final class LinuxEventFd implements EventFd {
     private final int fd;
