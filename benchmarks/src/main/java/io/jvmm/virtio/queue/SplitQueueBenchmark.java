@@ -1,15 +1,9 @@
 package io.jvmm.virtio.queue;
 
-import com.sun.jna.Memory;
-import com.sun.jna.Pointer;
 import io.jvmm.benchmarks.Rings;
-import io.jvmm.memory.GuestRam;
-import io.jvmm.spi.GuestMemory;
-import io.jvmm.spi.RamRegion;
 import io.jvmm.testkit.ByteArrayGuestMemory;
 import io.jvmm.testkit.DriverRing;
 import io.jvmm.virtio.DescriptorChain;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,7 +12,6 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,9 +24,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * entries and descriptors were written once, as a driver reusing its buffers leaves them), then
  * the device pops all of them and pushes a used element for each, signalling once, as a worker
  * draining a burst does. One operation is one chain popped and pushed; EVENT_IDX is on, as
- * Linux negotiates it. Guest memory is either the test kit's byte array ({@code heap}: the
- * queue's bookkeeping alone) or the VMM's own {@link GuestRam} over native memory
- * ({@code guestram}: every ring access as a running VM pays it).
+ * Linux negotiates it. Guest memory is the test kit's byte array, so this measures the queue's
+ * bookkeeping and ring accesses, not native memory.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -43,25 +35,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(2)
 public class SplitQueueBenchmark {
     private static final int N = Rings.QUEUE_SIZE;
-    private static final int RAM = 1 << 20;
     private final DescriptorChain[] taken = new DescriptorChain[N];
-    @Param({"heap", "guestram"})
-    public String memory;
-    /** The native memory behind {@code guestram}: GuestRam holds only its address. */
-    private Memory nativeRam;
     private Rings rings;
     private int availIdx;
 
     @Setup
     public void setUp() {
-        GuestMemory memory;
-        if (this.memory.equals("guestram")) {
-            nativeRam = new Memory(RAM);
-            nativeRam.clear();
-            memory = new GuestRam(List.of(new RamRegion(0, RAM, Pointer.nativeValue(nativeRam))));
-        } else {
-            memory = new ByteArrayGuestMemory(RAM);
-        }
+        ByteArrayGuestMemory memory = new ByteArrayGuestMemory(1 << 20);
         rings = new Rings(memory, true, false);
         DriverRing d = rings.driver;
         for (int i = 0; i < N; i++) {
