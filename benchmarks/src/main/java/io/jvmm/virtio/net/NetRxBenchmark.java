@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * virtio-net's receive path (virtio 1.2, 5.1.6.3-4): the benchmark writes one frame (12-byte
  * virtio-net header first, as a tap with IFF_VNET_HDR delivers it) into the peer end of the
- * socket pair, and {@link RxWorker} readv(2)s it straight into the guest's receive buffers, fixes
+ * socket pair, and {@link RxWorker} reads it and copies it into the guest's receive buffers, fixes
  * the header's num_buffers and pushes the buffers used; the driver then posts fresh buffers for
  * the used ones. GUEST_TSO4 is negotiated, so the worker keeps room for a 64 KiB frame either way.
  * Receive buffers as Linux's virtio_net posts them: {@code mergeable} single 1536-byte buffers
