@@ -86,29 +86,29 @@ public final class GuestRam implements GuestMemory {
 
     @Override
     public void read(long gpa, byte[] dst, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, dst.length);
-        check(gpa, length);
-        long at = gpa;
-        int done = 0;
-        while (done < length) {
-            RamRegion r = regionOf(at);
-            int chunk = (int) Math.min(length - done, r.guestEnd() - at);
-            new Pointer(r.hostAddress() + (at - r.guestAddress())).read(0, dst, offset + done, chunk);
-            done += chunk;
-            at += chunk;
-        }
+        copy(gpa, dst, offset, length, false);
     }
 
     @Override
     public void write(long gpa, byte[] src, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        copy(gpa, src, offset, length, true);
+    }
+
+    /** Bulk copy region by region, after checking the whole range first (all or nothing). */
+    private void copy(long gpa, byte[] array, int offset, int length, boolean toGuest) {
+        java.util.Objects.checkFromIndexSize(offset, length, array.length);
         check(gpa, length);
         long at = gpa;
         int done = 0;
         while (done < length) {
             RamRegion r = regionOf(at);
             int chunk = (int) Math.min(length - done, r.guestEnd() - at);
-            new Pointer(r.hostAddress() + (at - r.guestAddress())).write(0, src, offset + done, chunk);
+            Pointer host = new Pointer(r.hostAddress() + (at - r.guestAddress()));
+            if (toGuest) {
+                host.write(0, array, offset + done, chunk);
+            } else {
+                host.read(0, array, offset + done, chunk);
+            }
             done += chunk;
             at += chunk;
         }
