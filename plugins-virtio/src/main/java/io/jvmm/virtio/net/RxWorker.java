@@ -5,7 +5,6 @@ import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -134,7 +133,6 @@ final class RxWorker implements Runnable {
         // LastErrorException each time (strerror, an upcall to build it, a stack trace) showed
         // in the nested host's profile.
         long n = LibC.Quiet.read(tap.fd(), frameAddress, frame.capacity());
-        Reference.reachabilityFence(frame);
         if (n < 0) {
             int errno = Native.getLastError();
             switch (errno) {
