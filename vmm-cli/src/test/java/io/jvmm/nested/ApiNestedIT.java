@@ -154,7 +154,12 @@ class ApiNestedIT {
                   | timeout 120 bin/jvmm console apivm > "$D/console.out" 2> "$D/console.err"; echo $? > "$D/console.exit"
                 # stdin that never ends: a FIFO in L1's tmpfs held open by this shell (no /dev/fd for <(...) in L1)
                 mkfifo /tmp/jvmm-never; exec 3<>/tmp/jvmm-never
-                timeout -s KILL 15 bin/jvmm console apivm <&3 > "$D/console-killed.out" 2>&1
+                # Killed once it has attached and the guest's output flows, not after a fixed 15 s
+                # (which also passed when the client had not attached yet).
+                bin/jvmm console apivm <&3 > "$D/console-killed.out" 2>&1 &
+                K=$!
+                waitfor "$D/console-killed.out" 'attached to apivm' 300 || echo "DRIVER console client never attached"
+                sleep 1; kill -KILL $K; wait $K 2>/dev/null
                 a=$(count "$D/serial.log"); sleep 2; b=$(count "$D/serial.log")
                 echo "after_kill_before=$a after_kill_after=$b" > "$D/console.txt"
                 [ "$b" -gt "$a" ] || stall_evidence stall
@@ -374,6 +379,7 @@ class ApiNestedIT {
         assertThat(read("console.exit").strip()).as(read("console.err")).isEqualTo("0");
         assertThat(read("console.out")).as(read("console.out") + read("console.err")).contains("CONSOLE-42", "COUNT");
         assertThat(read("console.err")).contains("jvmm: detached; apivm keeps running");
+        assertThat(read("console-killed.out")).as(describe()).contains("jvmm: attached to apivm");
         Map<String, String> c = values("console.txt");
         assertThat(Integer.parseInt(c.get("after_kill_after"))).as(describe()).isGreaterThan(Integer.parseInt(c.get("after_kill_before")));
         assertThat(read("after-console.json")).as(describe()).contains("\"state\":\"RUNNING\"").endsWith("200\n");
