@@ -83,6 +83,9 @@ public final class LibC {
 
     public static native int mkfifo(String path, int mode) throws LastErrorException;
 
+    /** 1 when {@code fd} is a terminal, else 0 (isatty(3); never -1, so no exception). */
+    public static native int isatty(int fd);
+
     /** MAP_FAILED is (void *) -1. */
     public static boolean mapFailed(Pointer p) {
         return p == null || Pointer.nativeValue(p) == -1L;
