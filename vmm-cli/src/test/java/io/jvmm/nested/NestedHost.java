@@ -22,6 +22,10 @@ final class NestedHost {
     record Result(int exitCode, String output) {
     }
 
+    /** L1's kvm_exit event for a guest triple fault: "reason shutdown" (6.1) or "reason EXIT_SHUTDOWN". */
+    static final java.util.regex.Pattern SHUTDOWN_EXIT = java.util.regex.Pattern.compile("kvm_exit:.* reason (EXIT_)?shutdown ",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
     /** nested-run's status when its wall-clock limit ran out. */
     static final int TIMEOUT_EXIT = 124;
     /** nested-run's status when L1 could not be set up or died under the command. */
@@ -127,9 +131,14 @@ final class NestedHost {
                                    List<String> command, int number) throws IOException, InterruptedException {
         Path console = scratch.resolveSibling(scratch.getFileName() + ".l1-console." + number + ".log");
         Files.deleteIfExists(console);
+        Path shutdownTrace = scratch.resolve("l1-kvm-trace-at-triple-fault." + number + ".txt");
+        Files.deleteIfExists(shutdownTrace);
         List<String> cmd = new ArrayList<>(List.of(repo().resolve("scripts/nested-run").toString(),
                 "--timeout", Integer.toString(timeoutSeconds), "--scratch", scratch.toString(),
                 "--console-log", console.toString(),
+                // Every run keeps L1's KVM events up to the first guest triple fault: the exit
+                // that ended the guest carries its RIP, which jvmm can no longer read on AMD.
+                "--kvm-trace", shutdownTrace.toString(),
                 "-e", "JVMM_TARGET=" + System.getProperty("jvmm.target", "target"),
                 // A JVM that crashes in L1 writes its report where the host can read it (L1's /tmp
                 // is gone with L1); its head is printed below and its frame decides on a rerun.
@@ -141,6 +150,7 @@ final class NestedHost {
         Result r = exec(cmd, timeoutSeconds + 120);
         List<Path> reports = HostFaults.crashReports(scratch, started);
         printJvmCrashReports(reports);
+        printTripleFaultTrace(shutdownTrace);
         List<String> evidence = new ArrayList<>(HostFaults.evidence(r.exitCode(), console, reports));
         evidence.addAll(HostFaults.lostInterrupts(scratch, started));
         List<String> suspects = HostFaults.suspects(scratch, reports, started);
@@ -184,6 +194,28 @@ final class NestedHost {
                 .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
                         .filter(c -> c != NestedHost.class).findFirst())
                 .map(Class::getSimpleName).orElse("a nested test");
+    }
+
+    /**
+     * Prints the end of L1's KVM events up to a guest's triple fault, when a run had one
+     * (expected in RealKvmNestedIT's triple-fault scenario; anywhere else it is a jvmm bug to
+     * find, and this is where the guest was).
+     */
+    private static void printTripleFaultTrace(Path trace) throws IOException {
+        if (!Files.exists(trace)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(trace, StandardCharsets.ISO_8859_1);
+        int end = lines.size();
+        for (int i = 0; i < lines.size(); i++) {
+            if (SHUTDOWN_EXIT.matcher(lines.get(i)).find()) {
+                end = i + 1;
+                break;
+            }
+        }
+        System.out.println("=== a guest triple-faulted in this L1 run: L1's last KVM events up to it (" + trace + ") ===");
+        lines.subList(Math.max(0, end - 40), end).forEach(System.out::println);
+        System.out.println("=== end of " + trace.getFileName() + " ===");
     }
 
     /** Prints the head of each JVM crash report. */

@@ -33,7 +33,7 @@ class RealKvmNestedIT {
     static void runInL1() throws IOException, InterruptedException {
         Path repo = NestedHost.repo();
         work = NestedHost.workDir("real-kvm");
-        for (String f : List.of("junit.out", "junit.exit")) {
+        for (String f : List.of("junit.out", "junit.exit", "again.out", "again.exit")) {
             Files.deleteIfExists(work.resolve(f));
         }
         Path kernel = Files.write(work.resolve("triple-fault.bzImage"), SyntheticBzImage.tripleFaulting().build());
@@ -51,7 +51,12 @@ class RealKvmNestedIT {
                     --include-tag real-kvm --scan-classpath %2$s/test-classes > '%3$s/junit.out' 2>&1
                 echo $? > '%3$s/junit.exit'
                 echo "real-kvm tests: exit $(cat '%3$s/junit.exit')"
-                %4$s""".formatted(repo, target, work, tripleFault.driverLines(repo, 120));
+                %4$s
+                # Once more without the scenario's own trace handling: nested-run --kvm-trace,
+                # which every nested run has, must keep L1's events up to the triple fault.
+                scripts/lib/l1-kvm-trace start
+                bin/jvmm run --no-api '%5$s/vm.toml' > '%3$s/again.out' 2>&1; echo $? > '%3$s/again.exit'
+                """.formatted(repo, target, work, tripleFault.driverLines(repo, 120), tripleFault.dir());
         Path script = Files.writeString(work.resolve("driver.sh"), driver);
         NestedHost.runInL1(work, 600, List.of("bash", script.toString()));
     }
@@ -84,5 +89,19 @@ class RealKvmNestedIT {
         assertThat(tripleFault.jvmmOutput()).as(tripleFault.describe())
                 .contains("guest triple-faulted: the VM is stopped (exit code 5)")
                 .contains("KVM_EXIT_SHUTDOWN").contains("RIP=");
+    }
+
+    @Test
+    void everyNestedRunKeepsL1sKvmEventsUpToAGuestTripleFault() throws IOException {
+        assertThat(Files.readString(work.resolve("again.exit")).strip()).as(Files.readString(work.resolve("again.out")))
+                .isEqualTo("5");
+        // The last attempt's file (a rerun writes .2).
+        Path trace = Files.exists(work.resolve("l1-kvm-trace-at-triple-fault.2.txt"))
+                ? work.resolve("l1-kvm-trace-at-triple-fault.2.txt") : work.resolve("l1-kvm-trace-at-triple-fault.1.txt");
+        assertThat(trace).as("nested-run --kvm-trace saved L1's KVM events of the triple fault").exists();
+        List<String> exits = Files.readAllLines(trace).stream().filter(l -> l.contains("kvm_exit:")).toList();
+        assertThat(exits).as("the guest's exits").isNotEmpty();
+        // The ring froze at the shutdown exit: it is the last exit, and it names the guest's RIP.
+        assertThat(exits.get(exits.size() - 1)).containsPattern(NestedHost.SHUTDOWN_EXIT).contains("rip 0x");
     }
 }
