@@ -1,9 +1,9 @@
 package io.jvmm.console;
 
+import io.jvmm.kvm.LibC;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import io.jvmm.kvm.LibC;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,8 +24,7 @@ final class NestedHost {
     }
 
     /** L1's kvm_exit event for a guest triple fault: "reason shutdown" (6.1) or "reason EXIT_SHUTDOWN". */
-    static final java.util.regex.Pattern SHUTDOWN_EXIT = java.util.regex.Pattern.compile("kvm_exit:.* reason (EXIT_)?shutdown ",
-            java.util.regex.Pattern.CASE_INSENSITIVE);
+    static final Pattern SHUTDOWN_EXIT = Pattern.compile("kvm_exit:.* reason (EXIT_)?shutdown ", Pattern.CASE_INSENSITIVE);
 
     /** nested-run's status when its wall-clock limit ran out. */
     static final int TIMEOUT_EXIT = 124;
@@ -131,7 +131,7 @@ final class NestedHost {
                                    List<String> command, int number) throws IOException, InterruptedException {
         Path console = scratch.resolveSibling(scratch.getFileName() + ".l1-console." + number + ".log");
         Files.deleteIfExists(console);
-        Path shutdownTrace = scratch.resolve("l1-kvm-trace-at-triple-fault." + number + ".txt");
+        Path shutdownTrace = tripleFaultTrace(scratch, number);
         Files.deleteIfExists(shutdownTrace);
         List<String> cmd = new ArrayList<>(List.of(repo().resolve("scripts/nested-run").toString(),
                 "--timeout", Integer.toString(timeoutSeconds), "--scratch", scratch.toString(),
@@ -194,6 +194,11 @@ final class NestedHost {
                 .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
                         .filter(c -> c != NestedHost.class).findFirst())
                 .map(Class::getSimpleName).orElse("a nested test");
+    }
+
+    /** Where nested-run --kvm-trace saves L1's KVM events of attempt {@code number}'s first guest triple fault. */
+    static Path tripleFaultTrace(Path scratch, int number) {
+        return scratch.resolve("l1-kvm-trace-at-triple-fault." + number + ".txt");
     }
 
     /**

@@ -96,8 +96,8 @@ class RealKvmNestedIT {
         assertThat(Files.readString(work.resolve("again.exit")).strip()).as(Files.readString(work.resolve("again.out")))
                 .isEqualTo("5");
         // The last attempt's file (a rerun writes .2).
-        Path trace = Files.exists(work.resolve("l1-kvm-trace-at-triple-fault.2.txt"))
-                ? work.resolve("l1-kvm-trace-at-triple-fault.2.txt") : work.resolve("l1-kvm-trace-at-triple-fault.1.txt");
+        Path trace = Files.exists(NestedHost.tripleFaultTrace(work, 2))
+                ? NestedHost.tripleFaultTrace(work, 2) : NestedHost.tripleFaultTrace(work, 1);
         assertThat(trace).as("nested-run --kvm-trace saved L1's KVM events of the triple fault").exists();
         List<String> exits = Files.readAllLines(trace).stream().filter(l -> l.contains("kvm_exit:")).toList();
         assertThat(exits).as("the guest's exits").isNotEmpty();
