@@ -1,0 +1,232 @@
+package io.jvmm.nested;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One nested test host (L1) kept running for several test classes: nested-run's command is
+ * {@code scripts/lib/l1-jobs}, which runs each class's command as a job in its own PID, mount
+ * and network namespaces (see that script). An L1 boot costs 6-9 s of emulated CPU and starts
+ * with a cold page cache, and each of the suite's classes paid both; now the classes that need
+ * nothing but the scratch share pay them once.
+ *
+ * <p>A job's outcome is read like a run of its own: its exit status, its output, and L1's
+ * kernel messages while it ran (the job's console). When the session dies under a job (a
+ * lockup caught by nested-run's watchdog, a panic), the job gets nested-run's exit status and
+ * the session's whole console, and the session is gone: the next job boots a new L1. The
+ * session also ends whenever a job gives evidence that the host failed or runs out of time,
+ * so a rerun always gets a fresh L1, as before.
+ */
+final class L1Session {
+    /** How long a job's host-side wait may exceed its own limit before the session is killed. */
+    private static final int GRACE_SECONDS = 120;
+
+    private static L1Session current;
+    private static int sessions;
+
+    private final Path jobs;
+    private final Path console;
+    private final Process nestedRun;
+    /** What nested-run printed (L1's boot, its failure if it died), complete once it has ended. */
+    private final StringBuffer sessionOutput = new StringBuffer();
+    private int jobNumber;
+
+    private L1Session(Path jobs, Path console, Process nestedRun) {
+        this.jobs = jobs;
+        this.console = console;
+        this.nestedRun = nestedRun;
+    }
+
+    /** Whether sessions are used (-Djvmm.nested.session=false: one L1 per class, as before). */
+    static boolean enabled() {
+        return !"false".equals(System.getProperty("jvmm.nested.session"));
+    }
+
+    /** The directory every session shares with L1: the parent of every class's scratch dir. */
+    static Path root() throws IOException {
+        return NestedHost.workDir("").toRealPath();
+    }
+
+    /** The running session, or a new one (booting L1) when there is none. */
+    static synchronized L1Session get() throws IOException, InterruptedException {
+        if (current != null && current.nestedRun.isAlive()) {
+            return current;
+        }
+        current = start();
+        return current;
+    }
+
+    /** Ends the running session, if any (L1 powers off). */
+    static synchronized void end() {
+        if (current != null) {
+            current.stop();
+            current = null;
+        }
+    }
+
+    private static L1Session start() throws IOException, InterruptedException {
+        Path root = root();
+        sessions++;
+        String id = ProcessHandle.current().pid() + "-" + sessions;
+        Path jobs = Files.createDirectories(root.resolve(".l1-jobs-" + id));
+        try (var old = Files.list(jobs)) {
+            for (Path p : old.toList()) {
+                Files.delete(p);
+            }
+        }
+        Path console = root.resolve(".l1-session-" + id + ".console.log");
+        Files.deleteIfExists(console);
+        List<String> cmd = List.of(NestedHost.repo().resolve("scripts/nested-run").toString(),
+                // The session lives as long as the suite; each job has its own limit.
+                "--timeout", "14400", "--scratch", root.toString(), "--console-log", console.toString(),
+                "--", "bash", NestedHost.repo().resolve("scripts/lib/l1-jobs").toString(), jobs.toString());
+        System.out.println("L1 session " + id + ": booting one L1 for the nested classes that follow (" + jobs + ")");
+        Process p = new ProcessBuilder(cmd).directory(NestedHost.repo().toFile()).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        L1Session s = new L1Session(jobs, console, p);
+        Thread pump = new Thread(() -> s.pump(p), "l1-session-" + id);
+        pump.setDaemon(true);
+        pump.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+        while (!Files.exists(jobs.resolve("ready"))) {
+            if (!p.isAlive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return s;
+    }
+
+    private void pump(Process p) {
+        try (var in = p.getInputStream()) {
+            byte[] buf = new byte[8192];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                String s = new String(buf, 0, n, StandardCharsets.UTF_8);
+                sessionOutput.append(s);
+                for (String line : s.split("\n")) {
+                    if (!line.isEmpty()) {
+                        System.out.println("[L1 session] " + line);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // nested-run ended.
+        }
+    }
+
+    /** Whether {@code scratch} is inside the directory this kind of session shares with L1. */
+    static boolean covers(Path scratch) throws IOException {
+        return scratch.toAbsolutePath().normalize().startsWith(root());
+    }
+
+    /**
+     * Runs {@code script} (bash text) as a job, streaming its output to {@code echo}; returns
+     * its status and output, and writes L1's kernel messages while it ran to {@code jobConsole}.
+     * When the session died under the job, the status is nested-run's and the console is the
+     * session's; when the job outlived its limit plus a grace period, the session is killed and
+     * the status is {@link NestedHost#TIMEOUT_EXIT}.
+     */
+    NestedHost.Result run(String script, int timeoutSeconds, Path jobConsole, PrintStream echo)
+            throws IOException, InterruptedException {
+        int n = ++jobNumber;
+        Path tmp = jobs.resolve(n + ".tmp");
+        Files.writeString(tmp, "# timeout " + timeoutSeconds + "\n" + script);
+        Files.move(tmp, jobs.resolve(n + ".job"), StandardCopyOption.ATOMIC_MOVE);
+        Path out = jobs.resolve(n + ".out");
+        Path rc = jobs.resolve(n + ".rc");
+        StringBuilder text = new StringBuilder();
+        long read = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds + GRACE_SECONDS);
+        while (true) {
+            boolean done = Files.exists(rc);
+            read = copyNew(out, read, text, echo);
+            if (done) {
+                Files.copy(jobs.resolve(n + ".console"), jobConsole, StandardCopyOption.REPLACE_EXISTING);
+                return new NestedHost.Result(Integer.parseInt(Files.readString(rc).strip()), text.toString());
+            }
+            if (!nestedRun.isAlive()) {
+                nestedRun.waitFor();
+                Thread.sleep(500); // the pump's last bytes
+                copyNew(out, read, text, echo);
+                int status = nestedRun.exitValue();
+                text.append("\n[the L1 session ended under this job; nested-run exit ").append(status).append("]\n")
+                        .append(sessionOutput);
+                if (Files.exists(console)) {
+                    Files.copy(console, jobConsole, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return new NestedHost.Result(status, text.toString());
+            }
+            if (System.nanoTime() > deadline) {
+                stop();
+                return new NestedHost.Result(NestedHost.TIMEOUT_EXIT, text + "\n[killed after " + timeoutSeconds + " s]");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Appends what {@code file} gained since {@code from} to {@code text} and {@code echo}; the new length. */
+    private static long copyNew(Path file, long from, StringBuilder text, OutputStream echo) throws IOException {
+        if (!Files.exists(file)) {
+            return from;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            if (len <= from) {
+                return from;
+            }
+            byte[] b = new byte[(int) (len - from)];
+            f.seek(from);
+            f.readFully(b);
+            text.append(new String(b, StandardCharsets.UTF_8));
+            echo.write(b);
+            echo.flush();
+            return len;
+        }
+    }
+
+    /** Asks L1 to power off; kills it if it has not within 60 s. */
+    private void stop() {
+        if (!nestedRun.isAlive()) {
+            return;
+        }
+        try {
+            Files.writeString(jobs.resolve("stop"), "");
+            if (!nestedRun.waitFor(60, TimeUnit.SECONDS)) {
+                nestedRun.descendants().forEach(ProcessHandle::destroyForcibly);
+                nestedRun.destroyForcibly();
+            }
+        } catch (IOException | InterruptedException e) {
+            nestedRun.descendants().forEach(ProcessHandle::destroyForcibly);
+            nestedRun.destroyForcibly();
+        }
+    }
+
+    /** A job's bash script: the environment, the directory and the command, as nested-run's cmd.sh has them. */
+    static String script(Map<String, String> env, Path workingDir, Path kvmTrace, List<String> command) {
+        List<String> lines = new ArrayList<>();
+        env.forEach((k, v) -> lines.add("export " + k + "=" + quote(v)));
+        lines.add("cd " + quote(workingDir.toString()) + " || exit 125");
+        String trace = quote(NestedHost.repo().resolve("scripts/lib/l1-kvm-trace").toString());
+        lines.add(trace + " start --until-shutdown");
+        lines.add(String.join(" ", command.stream().map(L1Session::quote).toList()));
+        lines.add("rc=$?");
+        lines.add(trace + " save-if-shutdown " + quote(kvmTrace.toString()));
+        lines.add("exit $rc");
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}
