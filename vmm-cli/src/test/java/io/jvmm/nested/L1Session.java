@@ -212,12 +212,16 @@ final class L1Session {
         }
     }
 
-    /** A job's bash script: the environment, the directory and the command, as nested-run's cmd.sh has them. */
-    static String script(Map<String, String> env, Path workingDir, Path kvmTrace, List<String> command) {
+    /**
+     * A job's bash script, as nested-run's cmd.sh with --kvm-trace has it: the environment, the
+     * repository as working directory, and the command between the start of L1's KVM event
+     * ring and its save when a guest triple-faulted; the command's status is the job's.
+     */
+    static String script(Map<String, String> env, Path repo, Path kvmTrace, List<String> command) {
         List<String> lines = new ArrayList<>();
         env.forEach((k, v) -> lines.add("export " + k + "=" + quote(v)));
-        lines.add("cd " + quote(workingDir.toString()) + " || exit 125");
-        String trace = quote(NestedHost.repo().resolve("scripts/lib/l1-kvm-trace").toString());
+        lines.add("cd " + quote(repo.toString()) + " || exit 125");
+        String trace = quote(repo.resolve("scripts/lib/l1-kvm-trace").toString());
         lines.add(trace + " start --until-shutdown");
         lines.add(String.join(" ", command.stream().map(L1Session::quote).toList()));
         lines.add("rc=$?");
@@ -226,7 +230,8 @@ final class L1Session {
         return String.join("\n", lines) + "\n";
     }
 
-    private static String quote(String s) {
+    /** {@code s} as one bash word, taken literally. */
+    static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 }
