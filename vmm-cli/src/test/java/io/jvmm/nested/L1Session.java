@@ -37,14 +37,19 @@ final class L1Session {
     private final Path jobs;
     private final Path console;
     private final Process nestedRun;
-    /** What nested-run printed (L1's boot, its failure if it died), complete once it has ended. */
-    private final StringBuffer sessionOutput = new StringBuffer();
+    /** What nested-run printed (L1's boot, its failure if it died), complete once {@link #pump} has ended. */
+    private final StringBuilder sessionOutput = new StringBuilder();
+    private final Thread pump;
     private int jobNumber;
 
-    private L1Session(Path jobs, Path console, Process nestedRun) {
+    private L1Session(Path jobs, Path console, Process nestedRun, String id) {
         this.jobs = jobs;
         this.console = console;
         this.nestedRun = nestedRun;
+        this.pump = new Thread(() -> NestedHost.pump(nestedRun.getInputStream(), sessionOutput, System.out),
+                "l1-session-" + id);
+        pump.setDaemon(true);
+        pump.start();
     }
 
     /** Whether sessions are used (-Djvmm.nested.session=false: one L1 per class, as before). */
@@ -93,10 +98,7 @@ final class L1Session {
         System.out.println("L1 session " + id + ": booting one L1 for the nested classes that follow (" + jobs + ")");
         Process p = new ProcessBuilder(cmd).directory(NestedHost.repo().toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        L1Session s = new L1Session(jobs, console, p);
-        Thread pump = new Thread(() -> s.pump(p), "l1-session-" + id);
-        pump.setDaemon(true);
-        pump.start();
+        L1Session s = new L1Session(jobs, console, p, id);
         Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
         while (!Files.exists(jobs.resolve("ready"))) {
             if (!p.isAlive()) {
@@ -105,24 +107,6 @@ final class L1Session {
             Thread.sleep(100);
         }
         return s;
-    }
-
-    private void pump(Process p) {
-        try (var in = p.getInputStream()) {
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                String s = new String(buf, 0, n, StandardCharsets.UTF_8);
-                sessionOutput.append(s);
-                for (String line : s.split("\n")) {
-                    if (!line.isEmpty()) {
-                        System.out.println("[L1 session] " + line);
-                    }
-                }
-            }
-        } catch (IOException ignored) {
-            // nested-run ended.
-        }
     }
 
     /** Whether {@code scratch} is inside the directory this kind of session shares with L1. */
@@ -157,11 +141,13 @@ final class L1Session {
             }
             if (!nestedRun.isAlive()) {
                 nestedRun.waitFor();
-                Thread.sleep(500); // the pump's last bytes
+                pump.join(10_000);
                 copyNew(out, read, text, echo);
                 int status = nestedRun.exitValue();
-                text.append("\n[the L1 session ended under this job; nested-run exit ").append(status).append("]\n")
-                        .append(sessionOutput);
+                text.append("\n[the L1 session ended under this job; nested-run exit ").append(status).append("]\n");
+                synchronized (sessionOutput) {
+                    text.append(sessionOutput);
+                }
                 if (Files.exists(console)) {
                     Files.copy(console, jobConsole, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -214,19 +200,17 @@ final class L1Session {
 
     /**
      * A job's bash script, as nested-run's cmd.sh with --kvm-trace has it: the environment, the
-     * repository as working directory, and the command between the start of L1's KVM event
-     * ring and its save when a guest triple-faulted; the command's status is the job's.
+     * repository as working directory, and the command run by {@code l1-kvm-trace around},
+     * which keeps L1's KVM events up to a guest triple fault; the command's status is the job's.
      */
     static String script(Map<String, String> env, Path repo, Path kvmTrace, List<String> command) {
         List<String> lines = new ArrayList<>();
         env.forEach((k, v) -> lines.add("export " + k + "=" + quote(v)));
         lines.add("cd " + quote(repo.toString()) + " || exit 125");
-        String trace = quote(repo.resolve("scripts/lib/l1-kvm-trace").toString());
-        lines.add(trace + " start --until-shutdown");
-        lines.add(String.join(" ", command.stream().map(L1Session::quote).toList()));
-        lines.add("rc=$?");
-        lines.add(trace + " save-if-shutdown " + quote(kvmTrace.toString()));
-        lines.add("exit $rc");
+        List<String> traced = new ArrayList<>(List.of(repo.resolve("scripts/lib/l1-kvm-trace").toString(), "around",
+                kvmTrace.toString(), "--"));
+        traced.addAll(command);
+        lines.add("exec " + String.join(" ", traced.stream().map(L1Session::quote).toList()));
         return String.join("\n", lines) + "\n";
     }
 

@@ -24,9 +24,17 @@ class L1SessionTest {
     private Ran runJob(Map<String, String> env, List<String> command) throws Exception {
         Path repo = Files.createDirectories(dir.resolve("a repo's 'dir'"));
         Path lib = Files.createDirectories(repo.resolve("scripts/lib"));
-        // L1's KVM tracing has no business on the build machine: a stand-in that notes its calls.
-        Path trace = Files.writeString(lib.resolve("l1-kvm-trace"),
-                "#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/trace-calls\"\nexit 0\n");
+        // L1's KVM tracing has no business on the build machine: a stand-in that notes its start
+        // and save calls, and runs 'around FILE -- CMD' as the real one does.
+        Path trace = Files.writeString(lib.resolve("l1-kvm-trace"), """
+                #!/bin/sh
+                if [ "$1" = around ]; then
+                  f=$2; shift 3
+                  "$0" start --until-shutdown; "$@"; rc=$?; "$0" save-if-shutdown "$f"; exit $rc
+                fi
+                echo "$@" >> "$(dirname "$0")/trace-calls"
+                exit 0
+                """);
         Files.setPosixFilePermissions(trace, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path job = Files.writeString(dir.resolve("1.job"), L1Session.script(env, repo, dir.resolve("trace.txt"), command));
         Process p = new ProcessBuilder("bash", job.toString()).redirectErrorStream(true).start();

@@ -139,8 +139,8 @@ final class NestedHost {
         if (nestedRunOptions.isEmpty() && L1Session.enabled() && L1Session.covers(scratch)) {
             // The shared L1 (its first job boots it). A rerun (number 2) always gets a new one:
             // the session that showed the evidence was ended below.
-            r = L1Session.get().run(L1Session.script(Map.of("JVMM_TARGET", System.getProperty("jvmm.target", "target"),
-                    "JAVA_OPTS", l1JavaOptions(scratch)), repo(), shutdownTrace, command), timeoutSeconds, console, System.out);
+            r = L1Session.get().run(L1Session.script(l1Environment(scratch), repo(), shutdownTrace, command),
+                    timeoutSeconds, console, System.out);
         } else {
             // Never two L1s at once: side by side on 2 cores each ran 2.3-3.3 times slower.
             L1Session.end();
@@ -170,15 +170,22 @@ final class NestedHost {
                 "--console-log", console.toString(),
                 // Every run keeps L1's KVM events up to the first guest triple fault: the exit
                 // that ended the guest carries its RIP, which jvmm can no longer read on AMD.
-                "--kvm-trace", shutdownTrace.toString(),
-                "-e", "JVMM_TARGET=" + System.getProperty("jvmm.target", "target"),
-                // A JVM that crashes in L1 writes its report where the host can read it (L1's /tmp
-                // is gone with L1); its head is printed below and its frame decides on a rerun.
-                "-e", "JAVA_OPTS=" + l1JavaOptions(scratch)));
+                "--kvm-trace", shutdownTrace.toString()));
+        l1Environment(scratch).forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
         cmd.addAll(nestedRunOptions);
         cmd.add("--");
         cmd.addAll(command);
         return cmd;
+    }
+
+    /**
+     * What a nested test's command gets in its environment in L1, beyond nested-run's own: the
+     * build folder bin/jvmm runs from, and JVM options by which a JVM that crashes in L1 writes
+     * its report where the host can read it (L1's /tmp is gone with L1); its head is printed
+     * here and its frame decides on a rerun.
+     */
+    static Map<String, String> l1Environment(Path scratch) {
+        return Map.of("JVMM_TARGET", System.getProperty("jvmm.target", "target"), "JAVA_OPTS", l1JavaOptions(scratch));
     }
 
     /** The JVM options every JVM started in L1 gets (bin/jvmm and the test launchers read JAVA_OPTS). */
@@ -275,7 +282,8 @@ final class NestedHost {
         }
     }
 
-    private static void pump(InputStream in, StringBuilder sink, OutputStream echo) {
+    /** Copies {@code in} to {@code echo} and appends it to {@code sink} (under its lock) until it ends. */
+    static void pump(InputStream in, StringBuilder sink, OutputStream echo) {
         byte[] buf = new byte[8192];
         try {
             int n;
