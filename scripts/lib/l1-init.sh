@@ -50,7 +50,14 @@ hostname jvmm-l1
 while read -r name path; do
     [ -n "$name" ] || continue
     [ -d "/sys/module/$name" ] && continue
-    insmod "$path" 2>/tmp/insmod.err || say "JVMM-L1-WARN: insmod $name failed: $(cat /tmp/insmod.err)"
+    # module parameters from L1's command line (name.param=value, as modprobe would pass them:
+    # insmod does not read /proc/cmdline), e.g. nested-run --kernel-args kvm_amd.vgif=0
+    params=""
+    for a in $(cat /proc/cmdline); do
+        case "$a" in "$name".*=*) params="$params ${a#"$name".}" ;; esac
+    done
+    # shellcheck disable=SC2086 # one word per parameter
+    insmod "$path" $params 2>/tmp/insmod.err || say "JVMM-L1-WARN: insmod $name$params failed: $(cat /tmp/insmod.err)"
 done </etc/jvmm-modules
 [ -c /dev/kvm ] || say "JVMM-L1-WARN: no /dev/kvm in L1 (kvm_amd did not load)"
 
