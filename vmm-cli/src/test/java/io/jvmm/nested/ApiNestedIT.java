@@ -57,7 +57,7 @@ class ApiNestedIT {
                 [vm]
                 name = "apivm"
                 memory = "256M"
-                vcpus = 2
+                vcpus = 1
 
                 [boot]
                 kernel = "%s"
@@ -147,7 +147,7 @@ class ApiNestedIT {
         assertThat(read("detach.out").strip()).as(describe()).isEqualTo("apivm /run/jvmm/apivm.sock");
         assertThat(d.get("dir_mode")).isEqualTo("700");
         assertThat(d.get("socket_mode")).isEqualTo("600");
-        assertThat(read("ls.out")).as(describe()).containsPattern("(?m)^apivm +" + d.get("pid") + " +RUNNING +2 +256Mi +/run/jvmm/apivm.sock");
+        assertThat(read("ls.out")).as(describe()).containsPattern("(?m)^apivm +" + d.get("pid") + " +RUNNING +1 +256Mi +/run/jvmm/apivm.sock");
         System.out.println("ApiNestedIT: run --detach returned after " + d.get("detach_ms") + " ms");
     }
 
@@ -247,7 +247,7 @@ class ApiNestedIT {
     void theShellAttachesListsPausesAndResumesAndLeavesTheVmRunningWhenItQuits() throws IOException {
         String out = read("attach.out");
         assertThat(read("attach.exit").strip()).as(out).isEqualTo("0");
-        assertThat(out).as(out).contains("jvmm: attached to apivm (running, 2 vCPU(s), 256 MiB)", "jvmm: paused",
+        assertThat(out).as(out).contains("jvmm: attached to apivm (running, 1 vCPU(s), 256 MiB)", "jvmm: paused",
                 "state:   PAUSED", "jvmm: resumed", "COUNT").containsPattern("(?m)^apivm +\\d+ +RUNNING");
         assertThat(read("after-attach.json")).as(describe()).contains("\"state\":\"RUNNING\"").endsWith("200\n");
     }
@@ -262,7 +262,7 @@ class ApiNestedIT {
         int last = before.get(before.size() - 1);
         assertThat(after.get(0)).as("first after restore; last before " + last + "\n" + describe()).isBetween(last, last + 2);
         assertThat(read("ls-restored.out")).as(describe()).containsPattern("(?m)^apivm +\\d+ +RUNNING");
-        assertThat(read("info-restored.out")).as(describe()).contains("state:   RUNNING", "vcpus:   2", "memory:  256 MiB");
+        assertThat(read("info-restored.out")).as(describe()).contains("state:   RUNNING", "vcpus:   1", "memory:  256 MiB");
         assertThat(read("shutdown.out").strip()).isEqualTo("apivm: stopped");
         assertThat(read("restore.exit").strip()).as(describe()).isEqualTo("0");
         assertThat(read("left.txt").strip()).as("sockets left in /run/jvmm").doesNotContain(".sock");
@@ -289,7 +289,7 @@ class ApiNestedIT {
     void dryRunOfTheSnapshotListsWhatRestoreWouldOpenAndExitsZero() throws IOException {
         String out = read("snap-dryrun.out");
         assertThat(read("snap-dryrun.exit").strip()).as(out + describe()).isEqualTo("0");
-        assertThat(out).as(out).contains("memory:     256 MiB", "; 2 vCPUs",
+        assertThat(out).as(out).contains("memory:     256 MiB", "; 1 vCPU",
                 "boot.kernel (boot): kernel " + dir.resolve("vmlinuz") + " (not read: guest memory holds it) [same file]",
                 "serial.path (serial): serial output file " + dir.resolve("serial.log") + " (truncated) [same path]",
                 "restore would proceed; nothing was opened (--dry-run)");

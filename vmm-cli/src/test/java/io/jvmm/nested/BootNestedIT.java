@@ -56,7 +56,7 @@ class BootNestedIT {
         poweroff = GuestScenario.create(work, "poweroff", kernel, initrd, "512M", 2,
                 BASE_CMDLINE + " jvmm.end=poweroff jvmm.marker=cmdline-roundtrip");
         reboot = GuestScenario.create(work, "reboot", kernel, initrd, "512M", 1, BASE_CMDLINE + " jvmm.end=reboot");
-        big = GuestScenario.create(work, "mem3g", kernel, initrd, "3G", 2, BASE_CMDLINE + " jvmm.end=poweroff");
+        big = GuestScenario.create(work, "mem3g", kernel, initrd, "3G", 1, BASE_CMDLINE + " jvmm.end=poweroff");
         small = GuestScenario.create(work, "mem256m", kernel, initrd, "256M", 1, BASE_CMDLINE + " jvmm.end=poweroff");
         // The same kernel as an ELF vmlinux, entered through its PVH note (32-bit protected mode).
         Path vmlinux = work.resolve("vmlinux");

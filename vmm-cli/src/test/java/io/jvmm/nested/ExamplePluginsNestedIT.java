@@ -69,7 +69,7 @@ class ExamplePluginsNestedIT {
         Path work = Files.createDirectories(NestedHost.workDir("example-plugins"));
         Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
         Path initrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-plugins.cpio.gz"), GUEST_SCRIPT);
-        vm = GuestScenario.create(work, "plugins", assets.resolve("vmlinuz"), initrd, "512M", 2, CMDLINE);
+        vm = GuestScenario.create(work, "plugins", assets.resolve("vmlinuz"), initrd, "512M", 1, CMDLINE);
         for (String f : List.of("exit", "jvmm.out", "serial.log", "status.txt", "api.out", "events.ndjson")) {
             Files.deleteIfExists(vm.dir().resolve(f));
         }

@@ -67,7 +67,7 @@ class VirtioNetNestedIT {
         }
         Path initrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-net.cpio.gz"),
                 GUEST_SCRIPT.formatted(BYTES));
-        net = GuestScenario.create(work, "net", kernel, initrd, "512M", 2, CMDLINE);
+        net = GuestScenario.create(work, "net", kernel, initrd, "512M", 1, CMDLINE);
         Files.writeString(net.dir().resolve("vm.toml"), net.config() + """
 
                 [[device]]

@@ -85,7 +85,7 @@ class VirtioRngNestedIT {
         }
         Path initrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-" + name + ".cpio.gz"),
                 GUEST_SCRIPT.formatted(bytes, PATTERN));
-        GuestScenario s = GuestScenario.create(work, name, kernel, initrd, "512M", 2, CMDLINE);
+        GuestScenario s = GuestScenario.create(work, name, kernel, initrd, "512M", 1, CMDLINE);
         Files.writeString(s.dir().resolve("vm.toml"), s.config() + """
 
                 [[device]]

@@ -68,7 +68,7 @@ class VirtioVsockNestedIT {
         }
         Path initrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-vsock.cpio.gz"),
                 GUEST_SCRIPT.formatted(BIG));
-        s = GuestScenario.create(work, "vsock", assets.resolve("vmlinuz"), initrd, "512M", 2, CMDLINE);
+        s = GuestScenario.create(work, "vsock", assets.resolve("vmlinuz"), initrd, "512M", 1, CMDLINE);
         Files.writeString(s.dir().resolve("vm.toml"), s.config() + """
 
                 [[device]]
@@ -78,7 +78,7 @@ class VirtioVsockNestedIT {
                 socket = "vm.vsock"
                 """);
         Path loopInitrd = NestedHost.initrdWithScript(assets, work.resolve("initrd-vsock-loop.cpio.gz"), LOOP_SCRIPT);
-        snap = GuestScenario.create(work, "vsock-snapshot", assets.resolve("vmlinuz"), loopInitrd, "512M", 2,
+        snap = GuestScenario.create(work, "vsock-snapshot", assets.resolve("vmlinuz"), loopInitrd, "512M", 1,
                 "console=ttyS0 reboot=k panic=-1 quiet jvmm.mods=1");
         Files.writeString(snap.dir().resolve("vm.toml"), snap.config() + """
 
