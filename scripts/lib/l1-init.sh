@@ -51,7 +51,7 @@ while read -r name path; do
     [ -n "$name" ] || continue
     [ -d "/sys/module/$name" ] && continue
     # module parameters from L1's command line (name.param=value, as modprobe would pass them:
-    # insmod does not read /proc/cmdline), e.g. nested-run --kernel-args kvm_amd.vgif=0
+    # insmod does not read /proc/cmdline), e.g. nested-run --kernel-args kvm_amd.npt=0
     params=""
     for a in $(cat /proc/cmdline); do
         case "$a" in "$name".*=*) params="$params ${a#"$name".}" ;; esac
