@@ -53,6 +53,9 @@ class ApiNestedIT {
         Path kernel = dir.resolve("vmlinuz");
         Files.copy(assets.resolve("vmlinuz"), kernel);
         Path initrd = NestedHost.initrdWithScript(assets, dir.resolve("initrd-api.cpio.gz"), GUEST_SCRIPT);
+        // One vCPU: this VM lives for minutes, and 2-vCPU guests die in the emulated host
+        // under such load, QEMU's as well as jvmm's (README, "A guest triple fault is a
+        // failure"). VirtioSnapshotNestedIT pauses, snapshots and restores a 2-vCPU VM.
         Files.writeString(dir.resolve("vm.toml"), """
                 [vm]
                 name = "apivm"
