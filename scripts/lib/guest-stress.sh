@@ -1,10 +1,13 @@
 # /test.sh of the stress guest of scripts/l1-flake-rate --stress (busybox sh, run by
-# guest-init.sh). For STRESS_SECS seconds (the line below is rewritten by l1-flake-rate)
-# it keeps both vCPUs going idle and being woken: three sleepers (timer interrupts after
+# guest-init.sh). For the seconds of jvmm.stress=SECS on the kernel command line (default
+# 90) it keeps both vCPUs going idle and being woken: three sleepers (timer interrupts after
 # hlt), a pipe whose reader sleeps until the writer wakes it (reschedule IPIs), and a
 # fork+exec loop (TLB-flush IPIs when processes exit). Those are the moments at which
 # guests died in the nested host (README, "A guest triple fault is a failure").
 STRESS_SECS=90
+for a in $(cat /proc/cmdline); do
+    case "$a" in jvmm.stress=*) STRESS_SECS=${a#jvmm.stress=} ;; esac
+done
 end=$(( $(date +%s) + STRESS_SECS ))
 for i in 1 2 3; do
     ( while [ "$(date +%s)" -lt "$end" ]; do usleep 300; done ) &
