@@ -26,25 +26,37 @@ import java.util.concurrent.TimeUnit;
  * the session's whole console, and the session is gone: the next job boots a new L1. The
  * session also ends whenever a job gives evidence that the host failed or runs out of time,
  * so a rerun always gets a fresh L1, as before.
+ *
+ * <p>Every session's L1 has an emulated NVMe disk (nested-run --nvme), which no L1 driver
+ * claims until a VFIO class binds it to vfio-pci. A class that asks for an L1 with its own
+ * NVMe image ({@code --nvme IMG}) runs here too: its image's bytes are copied into the
+ * session's before its job and back after it ({@link #loadNvme}, {@link #storeNvme}), so the
+ * class reads what its guests wrote from its own image, as it did after an L1 of its own.
+ * Before this the two VFIO classes booted an L1 each, and
+ * the classes after them a third; each boot cost 6-9 s and a cold page cache.
  */
 final class L1Session {
     /** How long a job's host-side wait may exceed its own limit before the session is killed. */
     private static final int GRACE_SECONDS = 120;
+    /** The size of every session's NVMe disk, and so of every image a class loads into it. */
+    static final long NVME_BYTES = 64L << 20;
 
     private static L1Session current;
     private static int sessions;
 
     private final Path jobs;
     private final Path console;
+    private final Path nvme;
     private final Process nestedRun;
     /** What nested-run printed (L1's boot, its failure if it died), complete once {@link #pump} has ended. */
     private final StringBuilder sessionOutput = new StringBuilder();
     private final Thread pump;
     private int jobNumber;
 
-    private L1Session(Path jobs, Path console, Process nestedRun, String id) {
+    private L1Session(Path jobs, Path console, Path nvme, Process nestedRun, String id) {
         this.jobs = jobs;
         this.console = console;
+        this.nvme = nvme;
         this.nestedRun = nestedRun;
         this.pump = new Thread(() -> NestedHost.pump(nestedRun.getInputStream(), sessionOutput, System.out),
                 "l1-session-" + id);
@@ -91,14 +103,20 @@ final class L1Session {
         }
         Path console = root.resolve(".l1-session-" + id + ".console.log");
         Files.deleteIfExists(console);
+        Path nvme = root.resolve(".l1-session-" + id + ".nvme.img");
+        Files.deleteIfExists(nvme);
+        try (RandomAccessFile f = new RandomAccessFile(nvme.toFile(), "rw")) {
+            f.setLength(NVME_BYTES);
+        }
         List<String> cmd = List.of(NestedHost.repo().resolve("scripts/nested-run").toString(),
                 // The session lives as long as the suite; each job has its own limit.
                 "--timeout", "14400", "--scratch", root.toString(), "--console-log", console.toString(),
+                "--nvme", nvme.toString(),
                 "--", "bash", NestedHost.repo().resolve("scripts/lib/l1-jobs").toString(), jobs.toString());
         System.out.println("L1 session " + id + ": booting one L1 for the nested classes that follow (" + jobs + ")");
         Process p = new ProcessBuilder(cmd).directory(NestedHost.repo().toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
-        L1Session s = new L1Session(jobs, console, p, id);
+        L1Session s = new L1Session(jobs, console, nvme, p, id);
         Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
         while (!Files.exists(jobs.resolve("ready"))) {
             if (!p.isAlive()) {
@@ -107,6 +125,39 @@ final class L1Session {
             Thread.sleep(100);
         }
         return s;
+    }
+
+    /**
+     * Makes the session's NVMe disk hold {@code image}'s bytes, for the next job. QEMU reads and
+     * writes the disk's file through the host's page cache, and nothing in L1 caches the disk
+     * (no driver has it until a job binds it to vfio-pci, and the L2 guests read it with
+     * O_DIRECT), so what is written here is what the next job's guest reads.
+     */
+    void loadNvme(Path image) throws IOException {
+        long size = Files.size(image);
+        if (size != NVME_BYTES) {
+            throw new IllegalArgumentException(image + " is " + size + " bytes; a session's NVMe disk is "
+                    + NVME_BYTES + " (L1Session.NVME_BYTES)");
+        }
+        copyBytes(image, nvme);
+    }
+
+    /** Writes what the session's NVMe disk holds now (a job's guests wrote it) into {@code image}. */
+    void storeNvme(Path image) throws IOException {
+        copyBytes(nvme, image);
+    }
+
+    /** Overwrites {@code to}, which has {@code from}'s size, with {@code from}'s bytes. */
+    private static void copyBytes(Path from, Path to) throws IOException {
+        try (var in = java.nio.channels.FileChannel.open(from);
+             var out = java.nio.channels.FileChannel.open(to, java.nio.file.StandardOpenOption.WRITE)) {
+            long size = in.size();
+            long done = 0;
+            while (done < size) {
+                done += in.transferTo(done, size - done, out.position(done));
+            }
+            out.force(false);
+        }
     }
 
     /** Whether {@code scratch} is inside the directory this kind of session shares with L1. */

@@ -136,11 +136,19 @@ final class NestedHost {
         Files.deleteIfExists(shutdownTrace);
         long started = System.currentTimeMillis() - 1000;
         Result r;
-        if (nestedRunOptions.isEmpty() && L1Session.enabled() && L1Session.covers(scratch)) {
+        Path nvmeImage = nvmeImage(nestedRunOptions);
+        if ((nestedRunOptions.isEmpty() || nvmeImage != null) && L1Session.enabled() && L1Session.covers(scratch)) {
             // The shared L1 (its first job boots it). A rerun (number 2) always gets a new one:
             // the session that showed the evidence was ended below.
-            r = L1Session.get().run(L1Session.script(l1Environment(scratch), repo(), shutdownTrace, command),
+            L1Session session = L1Session.get();
+            if (nvmeImage != null) {
+                session.loadNvme(nvmeImage);
+            }
+            r = session.run(L1Session.script(l1Environment(scratch), repo(), shutdownTrace, command),
                     timeoutSeconds, console, System.out);
+            if (nvmeImage != null) {
+                session.storeNvme(nvmeImage);
+            }
         } else {
             // Never two L1s at once: side by side on 2 cores each ran 2.3-3.3 times slower.
             L1Session.end();
@@ -160,6 +168,12 @@ final class NestedHost {
             System.out.println("SUSPECT (unless the test expects it: presumed a jvmm bug; never a reason to rerun): " + s);
         }
         return new Attempt(r, evidence, suspects);
+    }
+
+    /** IMG when the options are just {@code --nvme IMG} (which a session can serve), else null. */
+    private static Path nvmeImage(List<String> nestedRunOptions) {
+        return nestedRunOptions.size() == 2 && nestedRunOptions.get(0).equals("--nvme")
+                ? Path.of(nestedRunOptions.get(1)) : null;
     }
 
     /** The nested-run command line for one L1 of its own. */

@@ -50,7 +50,7 @@ class VfioErrorsNestedIT {
         Path work = Files.createDirectories(NestedHost.workDir("vfio-errors"));
         Path image = work.resolve("nvme.img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
-            f.setLength(16L << 20);
+            f.setLength(L1Session.NVME_BYTES); // the size of a shared L1's NVMe disk
         }
         Path assets = NestedHost.guestAssets(NestedHost.workDir("guest"));
         for (String name : new String[] {"no-such-device", "not-bound", "other-driver", "not-viable", "no-dev-vfio",
@@ -100,6 +100,10 @@ class VfioErrorsNestedIT {
                 done
                 smbus=0000:00:1f.3
                 sata=0000:00:1f.2
+                # In a shared L1 a VFIO job may have bound the NVMe before: the first cases need it
+                # with no driver and no override.
+                [ -e /sys/bus/pci/devices/$nvme/driver ] && echo $nvme > /sys/bus/pci/devices/$nvme/driver/unbind
+                echo > /sys/bus/pci/devices/$nvme/driver_override
                 # Cases that need the same sysfs state run two at a time: L1 has two CPUs, and a
                 # JVM starting in L1 is most of each case's time.
                 run no-such-device 0000:00:1e.0 env & run not-bound "$nvme" env & wait

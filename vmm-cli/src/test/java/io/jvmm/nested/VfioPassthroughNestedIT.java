@@ -22,11 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * released cleanly and sees the first run's write) and once with the guest's MSI turned off
  * (pci=nomsi), so the controller works through INTx. A fourth run adds a virtio-blk disk beside
  * the passed-through NVMe: both must work in one VM. Each run writes its own pattern, which the
- * test reads back from the image file after L1 has exited.
+ * test reads back from the image file after the L1 run.
  */
 @Tag("nested")
 class VfioPassthroughNestedIT {
-    static final long IMAGE_SIZE = 64L << 20;
+    static final long IMAGE_SIZE = L1Session.NVME_BYTES;
     static final long MARKER_OFFSET = 1L << 20;
     static final String MARKER = "JVMM-VFIO-MARKER-7f3a9c";
     /** Run N writes a 4 KiB block of its pattern at PATTERN_BASE + N * 4 KiB. */
