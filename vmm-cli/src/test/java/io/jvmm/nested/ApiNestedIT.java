@@ -72,6 +72,7 @@ class ApiNestedIT {
                 path = "serial.log"
                 """.formatted(kernel, initrd));
         Files.copy(repo.resolve("vmm-cli/src/test/resources/nested/api-malformed.py"), dir.resolve("malformed.py"));
+        Files.copy(repo.resolve("vmm-cli/src/test/resources/nested/api-readers.py"), dir.resolve("readers.py"));
         Path script = dir.resolve("driver.sh");
         Files.copy(repo.resolve("vmm-cli/src/test/resources/nested/api-driver.sh"), script);
         l1 = NestedHost.runInL1(dir, 1200, List.of("bash", script.toString(), dir.toString(), repo.toString()));
