@@ -32,7 +32,7 @@ final class Connection {
     int fwdCnt;
     int advertisedFwdCnt;
 
-    /** Guest bytes the host socket has not taken yet: at most {@link VsockMuxer#BUF_ALLOC}. */
+    /** Guest bytes the host socket has not taken yet: at most {@link GuestPackets#BUF_ALLOC}. */
     ByteBuffer toHost;
 
     boolean sendRequest;

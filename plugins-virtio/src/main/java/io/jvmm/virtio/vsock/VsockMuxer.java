@@ -2,7 +2,6 @@ package io.jvmm.virtio.vsock;
 
 import io.jvmm.virtio.BadChainException;
 import io.jvmm.virtio.ChainReader;
-import io.jvmm.virtio.ChainWriter;
 import io.jvmm.virtio.DescriptorChain;
 import io.jvmm.virtio.VirtioQueue;
 import java.io.IOException;
@@ -16,14 +15,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,31 +34,26 @@ import org.slf4j.LoggerFactory;
  * except for connecting a Unix socket, which the kernel answers at once.
  *
  * <p>Memory: guest bytes wait here only while the host socket is full, at most
- * {@link #BUF_ALLOC} per connection (the credit the guest was given; a guest that sends beyond
- * it is reset), and at most {@link #MAX_CONNECTIONS} connections. Host bytes are read only
+ * {@link GuestPackets#BUF_ALLOC} per connection (the credit the guest was given; a guest that
+ * sends beyond it is reset), and at most {@link ConnectionTable#MAX_CONNECTIONS} connections. Host bytes are read only
  * into a receive buffer the guest posted and only as far as the guest's credit goes, so a guest
  * that stops reading stops the host socket, not the heap.
+ *
+ * <p>This class is the protocol (virtio 1.2, 5.10.6) and the selector loop; the connections
+ * are kept by {@link ConnectionTable}, the packets toward the guest are made by
+ * {@link GuestPackets}, and a host client's first line is read by {@link ConnectLine}.
  */
 final class VsockMuxer {
-    static final long HOST_CID = 2;
-    /** The receive buffer each connection offers the guest (buf_alloc). */
-    static final int BUF_ALLOC = 256 * 1024;
     /** Largest payload taken from one guest packet; Linux sends at most 64 KiB. */
     static final int MAX_PAYLOAD = 64 * 1024;
-    static final int MAX_CONNECTIONS = 256;
     /** Host clients that have not finished their CONNECT line yet. */
     static final int MAX_PENDING_CLIENTS = 64;
-    static final int MAX_CONNECT_LINE = 32;
-    /** RSTs for packets that match no connection; more than this waiting are dropped. */
-    static final int MAX_QUEUED_RESETS = 256;
     /**
      * How long a host client's CONNECT waits for the guest's OP_RESPONSE. A guest with no
      * listener answers with RST at once; one without a vsock driver never answers, and the
      * client would hold a connection slot for ever.
      */
     static final long CONNECT_TIMEOUT_NANOS = 10_000_000_000L;
-    /** Host-initiated connections get local ports from here up (Firecracker and Linux use the same range idea). */
-    static final int FIRST_LOCAL_PORT = 1 << 30;
     private static final Logger LOG = LoggerFactory.getLogger(VsockMuxer.class);
 
     private final String id;
@@ -70,13 +61,10 @@ final class VsockMuxer {
     private final Path socket;
     private final ServerSocketChannel listener;
     private final Selector selector;
-    private final Map<Long, Connection> connections = new HashMap<>();
-    private final Set<Connection> newConnections = new LinkedHashSet<>();
-    private final Set<Connection> controlPending = new LinkedHashSet<>();
-    private final ArrayDeque<VsockHeader> resets = new ArrayDeque<>();
-    private final Map<SocketChannel, ByteBuffer> pendingClients = new HashMap<>();
+    private final ConnectionTable connections = new ConnectionTable();
+    private final GuestPackets packets;
+    private final Map<SocketChannel, ConnectLine> pendingClients = new HashMap<>();
     private final ByteBuffer piece = ByteBuffer.allocate(MAX_PAYLOAD);
-    private int nextLocalPort = FIRST_LOCAL_PORT;
     /** A receive chain taken but not filled (nothing to read after all); used next. */
     private DescriptorChain heldRx;
     private volatile boolean rxMaybeAvailable = true;
@@ -88,6 +76,7 @@ final class VsockMuxer {
         this.socket = socket;
         this.listener = listener;
         this.selector = Selector.open();
+        this.packets = new GuestPackets(id, guestCid);
     }
 
     /** The receive queue was notified: buffers may be there now. */
@@ -110,7 +99,7 @@ final class VsockMuxer {
     /** Resets host-initiated connections the guest has not answered in time (the client sees EOF). */
     private void expireConnects(long now) {
         List<Connection> late = new ArrayList<>();
-        for (Connection c : connections.values()) {
+        for (Connection c : connections.all()) {
             if (c.state == Connection.State.CONNECTING && c.connectDeadline != 0 && now - c.connectDeadline > 0) {
                 late.add(c);
             }
@@ -127,11 +116,7 @@ final class VsockMuxer {
 
     /** Bytes held for host sockets over all connections, for tests of the memory bound. */
     synchronized long bufferedToHost() {
-        long n = 0;
-        for (Connection c : connections.values()) {
-            n += c.toHost == null ? 0 : c.toHost.capacity();
-        }
-        return n;
+        return connections.bufferedToHost();
     }
 
     // ---- guest to host (transmit worker) ----
@@ -146,13 +131,13 @@ final class VsockMuxer {
             LOG.debug("{}: transmit chain shorter than a header, dropped", id);
             return;
         }
-        if (h.srcCid() != guestCid || h.dstCid() != HOST_CID) {
+        if (h.srcCid() != guestCid || h.dstCid() != GuestPackets.HOST_CID) {
             // 5.10.6.2: the guest may only speak for its own CID, and there is no one but the host.
             LOG.debug("{}: packet not from CID {} to the host, dropped: {}", id,
                     guestCid, h);
             return;
         }
-        Connection c = connections.get(Connection.key(h.dstPort(), h.srcPort()));
+        Connection c = connections.get(h.dstPort(), h.srcPort());
         if (h.type() != VsockHeader.TYPE_STREAM) {
             resetFor(h, c);
             return;
@@ -187,7 +172,7 @@ final class VsockMuxer {
                     resetFor(h, null);
                 } else {
                     c.sendCreditUpdate = true;
-                    controlPending.add(c);
+                    connections.owesControl(c);
                 }
             }
             case VsockHeader.OP_SHUTDOWN -> {
@@ -211,8 +196,8 @@ final class VsockMuxer {
             resetFor(h, existing); // a second request for a live connection: both ends start over
             return;
         }
-        if (connections.size() >= MAX_CONNECTIONS) {
-            LOG.debug("{}: {} connections open, refusing {}", id, MAX_CONNECTIONS, h);
+        if (connections.full()) {
+            LOG.debug("{}: {} connections open, refusing {}", id, ConnectionTable.MAX_CONNECTIONS, h);
             resetFor(h, null);
             return;
         }
@@ -237,9 +222,8 @@ final class VsockMuxer {
         c.peerBufAlloc = h.bufAlloc();
         c.peerFwdCnt = h.fwdCnt();
         c.sendResponse = true;
-        connections.put(c.key(), c);
-        newConnections.add(c);
-        controlPending.add(c);
+        connections.addUnregistered(c);
+        connections.owesControl(c);
     }
 
     private void established(Connection c) {
@@ -262,7 +246,7 @@ final class VsockMuxer {
             reset(c);
             return;
         }
-        if (c.guestSendShut || len + c.pendingToHost() > BUF_ALLOC || len + c.pendingToHost() < 0) {
+        if (c.guestSendShut || len + c.pendingToHost() > GuestPackets.BUF_ALLOC || len + c.pendingToHost() < 0) {
             // Data after SHUTDOWN(SEND), or beyond the credit we gave (5.10.6.3.1).
             LOG.debug("{}: data beyond credit or after shutdown, resetting: {}", id, h);
             reset(c);
@@ -282,7 +266,7 @@ final class VsockMuxer {
         }
         if (off < len) {
             if (c.toHost == null) {
-                c.toHost = ByteBuffer.allocate(BUF_ALLOC);
+                c.toHost = ByteBuffer.allocate(GuestPackets.BUF_ALLOC);
             }
             c.toHost.put(buffer, off, len - off);
         }
@@ -315,9 +299,9 @@ final class VsockMuxer {
     /** Says how much buffer space the host freed, before the guest runs out of credit. */
     private void creditMaybe(Connection c) {
         int freed = c.fwdCnt - c.advertisedFwdCnt;
-        if (freed >= BUF_ALLOC / 4 || freed > 0 && c.pendingToHost() == 0 && freed >= MAX_PAYLOAD / 4) {
+        if (freed >= GuestPackets.BUF_ALLOC / 4 || freed > 0 && c.pendingToHost() == 0 && freed >= MAX_PAYLOAD / 4) {
             c.sendCreditUpdate = true;
-            controlPending.add(c);
+            connections.owesControl(c);
         }
     }
 
@@ -329,26 +313,18 @@ final class VsockMuxer {
         if (h.op() == VsockHeader.OP_RST) {
             return; // never answer a reset with a reset
         }
-        if (resets.size() < MAX_QUEUED_RESETS) {
-            resets.add(new VsockHeader(HOST_CID, guestCid, h.dstPort(), h.srcPort(), 0, VsockHeader.TYPE_STREAM,
-                    VsockHeader.OP_RST, 0, 0, 0));
-        }
+        packets.queueReset(h.dstPort(), h.srcPort());
     }
 
     /** Closes the host end and tells the guest with an RST. */
     private void reset(Connection c) {
         drop(c);
-        if (resets.size() < MAX_QUEUED_RESETS) {
-            resets.add(new VsockHeader(HOST_CID, guestCid, c.localPort, c.peerPort, 0, VsockHeader.TYPE_STREAM,
-                    VsockHeader.OP_RST, 0, 0, 0));
-        }
+        packets.queueReset(c.localPort, c.peerPort);
     }
 
     /** Forgets a connection and closes its host end, without telling the guest. */
     private void drop(Connection c) {
-        connections.remove(c.key());
-        newConnections.remove(c);
-        controlPending.remove(c);
+        connections.remove(c);
         c.toHost = null;
         closeQuietly(c.channel);
     }
@@ -396,7 +372,7 @@ final class VsockMuxer {
             }
             if (k == listenerKey) {
                 accept();
-            } else if (k.attachment() instanceof ByteBuffer line) {
+            } else if (k.attachment() instanceof ConnectLine line) {
                 readConnectLine((SocketChannel) k.channel(), line);
             } else if (k.attachment() instanceof Connection c) {
                 if (k.isReadable()) {
@@ -413,12 +389,12 @@ final class VsockMuxer {
         SocketChannel ch;
         try {
             while ((ch = listener.accept()) != null) {
-                if (pendingClients.size() >= MAX_PENDING_CLIENTS || connections.size() >= MAX_CONNECTIONS) {
+                if (pendingClients.size() >= MAX_PENDING_CLIENTS || connections.full()) {
                     closeQuietly(ch);
                     continue;
                 }
                 ch.configureBlocking(false);
-                ByteBuffer line = ByteBuffer.allocate(MAX_CONNECT_LINE);
+                ConnectLine line = new ConnectLine();
                 ch.register(selector, SelectionKey.OP_READ, line);
                 pendingClients.put(ch, line);
             }
@@ -427,69 +403,31 @@ final class VsockMuxer {
         }
     }
 
-    /** Reads "CONNECT P\n" a byte at a time, so nothing after the line is taken before the guest answers. */
-    private void readConnectLine(SocketChannel ch, ByteBuffer line) {
+    /** A client's CONNECT line, as far as it has come; once whole, a connection the guest is asked to accept. */
+    private void readConnectLine(SocketChannel ch, ConnectLine line) {
         try {
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (true) {
-                one.clear();
-                int n = ch.read(one);
-                if (n < 0) {
-                    throw new IOException("closed before CONNECT");
-                }
-                if (n == 0) {
-                    return;
-                }
-                if (one.get(0) == '\n') {
-                    break;
-                }
-                if (!line.hasRemaining()) {
-                    throw new IOException("CONNECT line too long");
-                }
-                line.put(one.get(0));
+            long requested = line.readFrom(ch);
+            if (requested < 0) {
+                return;
             }
-            String text = new String(line.array(), 0, line.position(), StandardCharsets.US_ASCII).strip();
             pendingClients.remove(ch);
-            int port = parseConnect(text);
-            if (connections.size() >= MAX_CONNECTIONS) {
+            int port = (int) requested;
+            if (connections.full()) {
                 throw new IOException("too many connections");
             }
-            int local = allocateLocalPort(port);
-            Connection c = new Connection(local, port, ch, Connection.State.CONNECTING);
+            Connection c = new Connection(connections.allocateLocalPort(port), port, ch, Connection.State.CONNECTING);
             c.sendRequest = true;
             c.connectDeadline = System.nanoTime() + connectTimeoutNanos;
             c.key = ch.keyFor(selector);
             c.key.interestOps(0);
             c.key.attach(c);
-            connections.put(c.key(), c);
-            controlPending.add(c);
+            connections.add(c);
+            connections.owesControl(c);
         } catch (IOException | IllegalArgumentException e) {
             LOG.debug("{}: host client on {}: {}", id, socket, e.toString());
             pendingClients.remove(ch);
             closeQuietly(ch);
         }
-    }
-
-    static int parseConnect(String text) {
-        if (!text.startsWith("CONNECT ")) {
-            throw new IllegalArgumentException("expected CONNECT <port>, got " + text);
-        }
-        long port = Long.parseLong(text.substring("CONNECT ".length()).strip());
-        if (port < 0 || port > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("port " + port + " out of range");
-        }
-        return (int) port;
-    }
-
-    private int allocateLocalPort(int peerPort) {
-        while (connections.containsKey(Connection.key(nextLocalPort, peerPort))) {
-            nextLocalPort++;
-        }
-        int p = nextLocalPort++;
-        if (nextLocalPort == 0) {
-            nextLocalPort = FIRST_LOCAL_PORT;
-        }
-        return p;
     }
 
     private void flushToHost(Connection c) {
@@ -516,28 +454,28 @@ final class VsockMuxer {
     private void toGuest(VirtioQueue rx) {
         boolean used = false;
         try {
-            while (!resets.isEmpty()) {
+            for (VsockHeader rst; (rst = packets.peekReset()) != null; ) {
                 DescriptorChain chain = takeRx(rx);
                 if (chain == null) {
                     return;
                 }
-                rx.addUsed(chain, send(chain, resets.peek(), null, 0));
-                resets.poll();
+                rx.addUsed(chain, packets.write(chain, rst, null, 0));
+                packets.pollReset();
                 used = true;
             }
-            for (Iterator<Connection> it = controlPending.iterator(); it.hasNext();) {
+            for (Iterator<Connection> it = connections.controlPending(); it.hasNext();) {
                 Connection c = it.next();
                 while (c.hasControl()) {
                     DescriptorChain chain = takeRx(rx);
                     if (chain == null) {
                         return;
                     }
-                    rx.addUsed(chain, send(chain, control(c), null, 0));
+                    rx.addUsed(chain, packets.write(chain, packets.control(c), null, 0));
                     used = true;
                 }
                 it.remove();
             }
-            for (Connection c : new ArrayList<>(connections.values())) {
+            for (Connection c : connections.snapshot()) {
                 if (!readable(c)) {
                     continue;
                 }
@@ -572,12 +510,12 @@ final class VsockMuxer {
                         if (n < 0) {
                             c.hostEof = true;
                             c.sendShutdown = true;
-                            controlPending.add(c);
+                            connections.owesControl(c);
                         }
                         break;
                     }
-                    VsockHeader h = header(c, VsockHeader.OP_RW, 0, n);
-                    rx.addUsed(chain, send(chain, h, piece.array(), n));
+                    VsockHeader h = packets.header(c, VsockHeader.OP_RW, 0, n);
+                    rx.addUsed(chain, packets.write(chain, h, piece.array(), n));
                     c.txCnt += n;
                     used = true;
                     if (n < want) {
@@ -595,7 +533,7 @@ final class VsockMuxer {
 
     private boolean readable(Connection c) {
         return c.state == Connection.State.ESTABLISHED && !c.hostEof && !c.guestRcvShut && c.peerCredit() > 0
-                && connections.get(c.key()) == c;
+                && connections.holds(c);
     }
 
     private DescriptorChain takeRx(VirtioQueue rx) {
@@ -611,49 +549,8 @@ final class VsockMuxer {
         return c;
     }
 
-    /** The next control packet this connection owes the guest, clearing its flag. */
-    private VsockHeader control(Connection c) {
-        if (c.sendRequest) {
-            c.sendRequest = false;
-            return header(c, VsockHeader.OP_REQUEST, 0, 0);
-        }
-        if (c.sendResponse) {
-            c.sendResponse = false;
-            return header(c, VsockHeader.OP_RESPONSE, 0, 0);
-        }
-        if (c.sendCreditUpdate) {
-            c.sendCreditUpdate = false;
-            return header(c, VsockHeader.OP_CREDIT_UPDATE, 0, 0);
-        }
-        c.sendShutdown = false;
-        return header(c, VsockHeader.OP_SHUTDOWN, VsockHeader.SHUTDOWN_SEND, 0);
-    }
-
-    private VsockHeader header(Connection c, int op, int flags, int len) {
-        c.advertisedFwdCnt = c.fwdCnt;
-        return new VsockHeader(HOST_CID, guestCid, c.localPort, c.peerPort, len, VsockHeader.TYPE_STREAM, op, flags,
-                BUF_ALLOC, c.fwdCnt);
-    }
-
-    /** Writes one packet into a receive chain; returns the bytes written (0 if it did not fit). */
-    private int send(DescriptorChain chain, VsockHeader h, byte[] data, int len) {
-        try {
-            ChainWriter w = chain.writer();
-            h.write(w);
-            if (len > 0) {
-                w.write(data, 0, len);
-            }
-            return w.written();
-        } catch (BadChainException e) {
-            LOG.debug("{}: receive buffer too small for {}", id, h);
-            return 0;
-        }
-    }
-
     private void updateInterest() {
-        for (Iterator<Connection> it = newConnections.iterator(); it.hasNext();) {
-            Connection c = it.next();
-            it.remove();
+        for (Connection c : connections.takeUnregistered()) {
             try {
                 c.key = c.channel.register(selector, 0, c);
             } catch (ClosedChannelException e) {
@@ -661,7 +558,7 @@ final class VsockMuxer {
             }
         }
         boolean rxOk = rxMaybeAvailable || heldRx != null;
-        for (Connection c : connections.values()) {
+        for (Connection c : connections.all()) {
             if (c.key == null || !c.key.isValid()) {
                 continue;
             }
@@ -678,14 +575,14 @@ final class VsockMuxer {
 
     /** Driver reset: every connection ends (the guest forgot them with the reset). */
     synchronized void resetAll() {
-        for (Connection c : new ArrayList<>(connections.values())) {
+        for (Connection c : connections.snapshot()) {
             drop(c);
         }
         for (SocketChannel ch : pendingClients.keySet()) {
             closeQuietly(ch);
         }
         pendingClients.clear();
-        resets.clear();
+        packets.clearResets();
         heldRx = null;
         rxMaybeAvailable = true;
     }
@@ -713,10 +610,6 @@ final class VsockMuxer {
 
     /** For tests: all connections' ports, local:peer. */
     synchronized List<String> describe() {
-        List<String> out = new ArrayList<>();
-        for (Connection c : connections.values()) {
-            out.add(Integer.toUnsignedString(c.localPort) + ":" + Integer.toUnsignedString(c.peerPort));
-        }
-        return out;
+        return connections.describe();
     }
 }

@@ -53,7 +53,7 @@ final class FakeGuest implements AutoCloseable {
     }
 
     static VsockHeader header(int srcPort, int dstPort, int op, int len, int flags, int bufAlloc, int fwdCnt) {
-        return new VsockHeader(CID, VsockMuxer.HOST_CID, srcPort, dstPort, len, VsockHeader.TYPE_STREAM, op, flags,
+        return new VsockHeader(CID, GuestPackets.HOST_CID, srcPort, dstPort, len, VsockHeader.TYPE_STREAM, op, flags,
                 bufAlloc, fwdCnt);
     }
 

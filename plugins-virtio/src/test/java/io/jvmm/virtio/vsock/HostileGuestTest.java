@@ -126,7 +126,7 @@ class HostileGuestTest {
         for (int i = 0; i < 200 && !reset; i++) {
             guest.send(header(5000, 1234, VsockHeader.OP_RW, chunk.length, 0, 65536, 0), chunk);
             sent += chunk.length;
-            assertThat(guest.device.muxer().bufferedToHost()).isLessThanOrEqualTo(VsockMuxer.BUF_ALLOC);
+            assertThat(guest.device.muxer().bufferedToHost()).isLessThanOrEqualTo(GuestPackets.BUF_ALLOC);
             reset = guest.device.muxer().connectionCount() == 0;
         }
         assertThat(reset).as("reset after %d bytes", sent).isTrue();
@@ -164,22 +164,22 @@ class HostileGuestTest {
 
     @Test
     void floodOfRequestsIsCappedAtTheConnectionLimit() throws Exception {
-        for (int i = 0; i < VsockMuxer.MAX_CONNECTIONS + 10; i++) {
+        for (int i = 0; i < ConnectionTable.MAX_CONNECTIONS + 10; i++) {
             guest.send(header(10_000 + i, 1234, VsockHeader.OP_REQUEST, 0, 0, 65536, 0));
         }
-        assertThat(guest.device.muxer().connectionCount()).isEqualTo(VsockMuxer.MAX_CONNECTIONS);
+        assertThat(guest.device.muxer().connectionCount()).isEqualTo(ConnectionTable.MAX_CONNECTIONS);
         // Answers wait for receive buffers, in a bounded queue.
-        guest.postRx(VsockMuxer.MAX_CONNECTIONS + 10);
+        guest.postRx(ConnectionTable.MAX_CONNECTIONS + 10);
         int rst = 0;
         int ok = 0;
-        for (int i = 0; i < VsockMuxer.MAX_CONNECTIONS + 10; i++) {
+        for (int i = 0; i < ConnectionTable.MAX_CONNECTIONS + 10; i++) {
             int op = guest.receive(WAIT).h().op();
             rst += op == VsockHeader.OP_RST ? 1 : 0;
             ok += op == VsockHeader.OP_RESPONSE ? 1 : 0;
         }
         assertThat(rst).isEqualTo(10);
-        assertThat(ok).isEqualTo(VsockMuxer.MAX_CONNECTIONS);
-        for (int i = 0; i < VsockMuxer.MAX_CONNECTIONS; i++) {
+        assertThat(ok).isEqualTo(ConnectionTable.MAX_CONNECTIONS);
+        for (int i = 0; i < ConnectionTable.MAX_CONNECTIONS; i++) {
             closeLater.add(listener.accept());
         }
     }

@@ -70,7 +70,7 @@ class VirtioVsockTest {
         assertThat(p.h().srcPort()).isEqualTo(port);
         assertThat(p.h().dstPort()).isEqualTo(guestPort);
         assertThat(p.h().dstCid()).isEqualTo(FakeGuest.CID);
-        assertThat(p.h().bufAlloc()).isEqualTo(VsockMuxer.BUF_ALLOC);
+        assertThat(p.h().bufAlloc()).isEqualTo(GuestPackets.BUF_ALLOC);
         SocketChannel host = listener.accept();
         closeLater.add(host);
         return host;
@@ -153,7 +153,7 @@ class VirtioVsockTest {
         int sent = 0;
         int deviceFwd = 0;
         while (sent < up.length) {
-            while (sent - deviceFwd >= VsockMuxer.BUF_ALLOC) {
+            while (sent - deviceFwd >= GuestPackets.BUF_ALLOC) {
                 if (guest.rx.availCount() == 0) {
                     guest.postRx(4);
                 }
@@ -161,7 +161,7 @@ class VirtioVsockTest {
                 assertThat(p.h().op()).isEqualTo(VsockHeader.OP_CREDIT_UPDATE);
                 deviceFwd = p.h().fwdCnt();
             }
-            int n = Math.min(16384, Math.min(up.length - sent, VsockMuxer.BUF_ALLOC - (sent - deviceFwd)));
+            int n = Math.min(16384, Math.min(up.length - sent, GuestPackets.BUF_ALLOC - (sent - deviceFwd)));
             guest.send(header(5000, 1234, VsockHeader.OP_RW, n, 0, GUEST_BUF, 0), Arrays.copyOfRange(up, sent, sent + n));
             sent += n;
         }
@@ -201,7 +201,7 @@ class VirtioVsockTest {
         Packet req = guest.receive(WAIT);
         assertThat(req.h().op()).isEqualTo(VsockHeader.OP_REQUEST);
         assertThat(req.h().dstPort()).isEqualTo(guestPort);
-        assertThat(Integer.toUnsignedLong(req.h().srcPort())).isGreaterThanOrEqualTo(VsockMuxer.FIRST_LOCAL_PORT);
+        assertThat(Integer.toUnsignedLong(req.h().srcPort())).isGreaterThanOrEqualTo(ConnectionTable.FIRST_LOCAL_PORT);
         localPort[0] = req.h().srcPort();
         return client;
     }
@@ -325,7 +325,7 @@ class VirtioVsockTest {
         guest.send(header(5000, 1234, VsockHeader.OP_CREDIT_REQUEST, 0, 0, GUEST_BUF, 0));
         Packet p = guest.receive(WAIT);
         assertThat(p.h().op()).isEqualTo(VsockHeader.OP_CREDIT_UPDATE);
-        assertThat(p.h().bufAlloc()).isEqualTo(VsockMuxer.BUF_ALLOC);
+        assertThat(p.h().bufAlloc()).isEqualTo(GuestPackets.BUF_ALLOC);
     }
 
     @Test
