@@ -32,7 +32,12 @@ class ApiNestedIT {
             (i=0; while true; do echo "COUNT $i"; i=$((i+1)); usleep 100000 2>/dev/null || sleep 0.1; done) &
             while read -r line; do eval "$line"; done
             """;
-    private static final Pattern COUNT = Pattern.compile("(?m)^COUNT (\\d+)\\r?$");
+    /**
+     * A counter line. What the console step types is echoed by the guest's tty, and n_tty can
+     * write that echo between a line's digits and its newline ("COUNT 345echo CONSOLE-..." in
+     * a CI run of 2026-12-06), so the number is what follows "COUNT " up to the first non-digit.
+     */
+    private static final Pattern COUNT = Pattern.compile("(?m)^COUNT (\\d+)(?!\\d)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path dir;
     private static NestedHost.Result l1;
