@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every session's L1 has an emulated NVMe disk (nested-run --nvme), which no L1 driver
  * claims until a VFIO class binds it to vfio-pci. A class that asks for an L1 with its own
- * NVMe image ({@code --nvme IMG}) runs here too: its image's bytes are copied into the
+ * NVMe image ({@link NestedHost#runInL1(Path, int, Path, List)}) runs here too: its image's bytes are copied into the
  * session's before its job and back after it ({@link #loadNvme}, {@link #storeNvme}), so the
  * class reads what its guests wrote from its own image, as it did after an L1 of its own.
  * Before this the two VFIO classes booted an L1 each, and

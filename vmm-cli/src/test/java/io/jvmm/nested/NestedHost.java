@@ -83,22 +83,23 @@ final class NestedHost {
      * plainly as a failed test: a flake is reported, never hidden.
      */
     static Result runInL1(Path scratch, int timeoutSeconds, List<String> command) throws IOException, InterruptedException {
-        return runInL1(scratch, timeoutSeconds, List.of(), command);
+        return runInL1(scratch, timeoutSeconds, null, command);
     }
 
     /**
-     * As {@link #runInL1(Path, int, List)}, with extra nested-run options (e.g. {@code --nvme IMG}).
+     * As {@link #runInL1(Path, int, List)}, with L1's NVMe disk holding {@code nvmeImage}'s bytes
+     * (null: no disk of the test's; see {@link L1Session#loadNvme}).
      * This is the one place a nested test is ever run again: once at most, and only when
      * {@link HostFaults#evidence} proves the emulated host failed. Every input in
      * {@code scratch} is put back as it was first (see {@link ScratchInputs}), the rerun and its
      * evidence are printed and recorded for scripts/test's summary, and what points at jvmm
      * (a triple fault, a crash in native code) is printed whether or not there is a rerun.
      */
-    static Result runInL1(Path scratch, int timeoutSeconds, List<String> nestedRunOptions, List<String> command)
+    static Result runInL1(Path scratch, int timeoutSeconds, Path nvmeImage, List<String> command)
             throws IOException, InterruptedException {
         String test = callingTest();
         ScratchInputs inputs = ScratchInputs.save(scratch);
-        Attempt first = attempt(scratch, timeoutSeconds, nestedRunOptions, command, 1);
+        Attempt first = attempt(scratch, timeoutSeconds, nvmeImage, command, 1);
         Attempt last = first;
         if (!first.evidence().isEmpty()) {
             String why = String.join("; ", first.evidence())
@@ -108,7 +109,7 @@ final class NestedHost {
                     + "; every input restored, running it once more (the first run's outputs are in " + firstRun + ")");
             recordRerun(test, why);
             inputs.restore(firstRun);
-            last = attempt(scratch, timeoutSeconds, nestedRunOptions, command, 2);
+            last = attempt(scratch, timeoutSeconds, nvmeImage, command, 2);
             assertThat(last.evidence()).as("the nested host failed again in the rerun of %s (a sick host fails the "
                     + "run):%n%s", test, last.result().output()).isEmpty();
         }
@@ -128,7 +129,7 @@ final class NestedHost {
     private record Attempt(Result result, List<String> evidence, List<String> suspects) {
     }
 
-    private static Attempt attempt(Path scratch, int timeoutSeconds, List<String> nestedRunOptions,
+    private static Attempt attempt(Path scratch, int timeoutSeconds, Path nvmeImage,
                                    List<String> command, int number) throws IOException, InterruptedException {
         Path console = scratch.resolveSibling(scratch.getFileName() + ".l1-console." + number + ".log");
         Files.deleteIfExists(console);
@@ -136,8 +137,7 @@ final class NestedHost {
         Files.deleteIfExists(shutdownTrace);
         long started = System.currentTimeMillis() - 1000;
         Result r;
-        Path nvmeImage = nvmeImage(nestedRunOptions);
-        if ((nestedRunOptions.isEmpty() || nvmeImage != null) && L1Session.enabled() && L1Session.covers(scratch)) {
+        if (L1Session.enabled() && L1Session.covers(scratch)) {
             // The shared L1 (its first job boots it). A rerun (number 2) always gets a new one:
             // the session that showed the evidence was ended below.
             L1Session session = L1Session.get();
@@ -152,7 +152,7 @@ final class NestedHost {
         } else {
             // Never two L1s at once: side by side on 2 cores each ran 2.3-3.3 times slower.
             L1Session.end();
-            r = exec(nestedRunCommand(scratch, timeoutSeconds, nestedRunOptions, command, console, shutdownTrace),
+            r = exec(nestedRunCommand(scratch, timeoutSeconds, nvmeImage, command, console, shutdownTrace),
                     timeoutSeconds + 120);
         }
         List<Path> reports = HostFaults.crashReports(scratch, started);
@@ -170,14 +170,8 @@ final class NestedHost {
         return new Attempt(r, evidence, suspects);
     }
 
-    /** IMG when the options are just {@code --nvme IMG} (which a session can serve), else null. */
-    private static Path nvmeImage(List<String> nestedRunOptions) {
-        return nestedRunOptions.size() == 2 && nestedRunOptions.get(0).equals("--nvme")
-                ? Path.of(nestedRunOptions.get(1)) : null;
-    }
-
     /** The nested-run command line for one L1 of its own. */
-    private static List<String> nestedRunCommand(Path scratch, int timeoutSeconds, List<String> nestedRunOptions,
+    private static List<String> nestedRunCommand(Path scratch, int timeoutSeconds, Path nvmeImage,
                                                  List<String> command, Path console, Path shutdownTrace) {
         List<String> cmd = new ArrayList<>(List.of(repo().resolve("scripts/nested-run").toString(),
                 "--timeout", Integer.toString(timeoutSeconds), "--scratch", scratch.toString(),
@@ -186,7 +180,9 @@ final class NestedHost {
                 // that ended the guest carries its RIP, which jvmm can no longer read on AMD.
                 "--kvm-trace", shutdownTrace.toString()));
         l1Environment(scratch).forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
-        cmd.addAll(nestedRunOptions);
+        if (nvmeImage != null) {
+            cmd.addAll(List.of("--nvme", nvmeImage.toString()));
+        }
         cmd.add("--");
         cmd.addAll(command);
         return cmd;

@@ -129,7 +129,7 @@ class VfioErrorsNestedIT {
         Files.writeString(driver, script);
         // The cases take about 90 s in L1; a stall (one earlier version of this setup hung in L1's
         // sysfs) should fail in minutes, not after the usual 15.
-        l1 = NestedHost.runInL1(work, 420, java.util.List.of("--nvme", image.toString()),
+        l1 = NestedHost.runInL1(work, 420, image,
                 java.util.List.of("sh", driver.toString()));
     }
 

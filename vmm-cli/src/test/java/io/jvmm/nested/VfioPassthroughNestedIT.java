@@ -111,7 +111,7 @@ class VfioPassthroughNestedIT {
         }
         Path script = work.resolve("driver.sh");
         Files.writeString(script, driver.toString());
-        l1 = NestedHost.runInL1(work, 900, List.of("--nvme", image.toString()), List.of("sh", script.toString()));
+        l1 = NestedHost.runInL1(work, 900, image, List.of("sh", script.toString()));
     }
 
     /** Shell lines for L1: find the NVMe (1b36:0010), hand it to vfio-pci, leave its address in $bdf. */

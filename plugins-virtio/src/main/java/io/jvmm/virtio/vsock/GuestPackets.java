@@ -30,10 +30,6 @@ final class GuestPackets {
         this.guestCid = guestCid;
     }
 
-    long guestCid() {
-        return guestCid;
-    }
-
     /** A packet of {@code c}'s toward the guest; it carries {@code c}'s credit, now advertised. */
     VsockHeader header(Connection c, int op, int flags, int len) {
         c.advertisedFwdCnt = c.fwdCnt;
