@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Checks the snapshot in DIR completely (checksums, versions, sizes, and that the kernel, initramfs "
                     + "and disk files its config names still exist), then rebuilds the VM from the saved config, "
-                    + "maps guest memory lazily from DIR/memory.bin (copy-on-write: the snapshot is not changed) "
+                    + "reads the data pages of DIR/memory.bin into fresh guest RAM (checking their checksum again: "
+                    + "the guest runs on the bytes that were checked, and the snapshot is not changed) "
                     + "and continues the guest where it was. A bad snapshot is one error line and exit code 4; "
                     + "nothing runs.",
             "",

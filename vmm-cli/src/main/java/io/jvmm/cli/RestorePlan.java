@@ -24,7 +24,7 @@ record RestorePlan(VmLauncher.Restorable snap, VmConfig vm, Set<String> notOpene
                 + SnapshotFile.FORMAT_VERSION + ", checksums of state and memory good)");
         out.println("config:     " + snap.snapshot().config().sourcePath() + " (the copy stored in the snapshot)");
         out.println("memory:     " + mib(mem.fileSize()) + ", " + mib(mem.dataBytes()) + " of it data in "
-                + mem.fileName() + " (mapped copy-on-write); " + vcpus(snap.config().vm().vcpus()));
+                + mem.fileName() + " (read into fresh RAM, checked again); " + vcpus(snap.config().vm().vcpus()));
         out.println("serial:     " + serial(vm.serial()));
         if (snap.snapshot().hostFiles().entries().isEmpty()) {
             out.println("host files: none recorded (a snapshot from an older jvmm): not compared");

@@ -2,6 +2,8 @@ package io.jvmm.snapshot;
 
 import com.sun.jna.Pointer;
 import io.jvmm.spi.RamRegion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,14 +19,15 @@ import java.util.zip.CRC32C;
 /**
  * Guest memory as a sparse file: the RAM regions end to end, only pages that are not all
  * zeros written (found by scanning 4 KiB pages; mincore or SEEK_DATA would miss pages the
- * guest touched back to zero and say nothing about a restored VM's file-backed pages). Holes
- * read as zeros, so the file maps back as guest RAM directly.
+ * guest touched back to zero). Holes read as zeros, so a restore reads only the data extents
+ * into fresh RAM.
  */
 public final class MemoryImage {
     public static final String FILE = "memory.bin";
     private static final int PAGE = 4096;
     private static final int CHUNK = 64 << 20;
     private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE);
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryImage.class);
 
     private MemoryImage() {
     }
@@ -128,5 +131,75 @@ public final class MemoryImage {
         } catch (IOException e) {
             throw new SnapshotException(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads the memory file's data extents into {@code regions} (the restored VM's RAM, still
+     * all zeros: holes are left untouched) and checks their CRC32C again on the bytes read.
+     * The guest runs on exactly the bytes that were checked: a file changed after
+     * {@link #verify} is refused here, and nothing of the file stays mapped under the running
+     * guest (a lazily mapped file would pass a later change on, and its truncation would be a
+     * SIGBUS in whichever thread touched the page).
+     *
+     * @param regions guest RAM with the same guest addresses and sizes as the index's regions
+     */
+    public static void load(Path dir, MemoryIndex index, List<RamRegion> regions) throws SnapshotException {
+        long start = System.nanoTime();
+        Path file = dir.resolve(index.fileName());
+        List<RamRegion> targets = new ArrayList<>();
+        for (MemoryIndex.Region r : index.regions()) {
+            targets.add(regions.stream().filter(g -> g.guestAddress() == r.guestAddress() && g.size() == r.size())
+                    .findFirst().orElseThrow(() -> new SnapshotException(file + ": its RAM region at 0x"
+                            + Long.toHexString(r.guestAddress()) + " (" + r.size() + " bytes) is not this VM's")));
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() != index.fileSize()) {
+                throw new SnapshotException(file + ": " + ch.size() + " bytes, expected " + index.fileSize()
+                        + " (changed since it was checked); nothing was started");
+            }
+            CRC32C crc = new CRC32C();
+            for (MemoryIndex.Extent e : index.extents()) {
+                long pos = e.offset();
+                long end = e.offset() + e.length();
+                while (pos < end) {
+                    int k = regionAt(index, pos);
+                    MemoryIndex.Region r = index.regions().get(k);
+                    long inRegion = pos - r.fileOffset();
+                    int len = (int) Math.min(CHUNK, Math.min(end - pos, r.size() - inRegion));
+                    // In bounds: the index's constructor keeps extents inside the file, and
+                    // the target region has the saved region's size.
+                    ByteBuffer dst = new Pointer(targets.get(k).hostAddress() + inRegion).getByteBuffer(0, len);
+                    while (dst.hasRemaining()) {
+                        if (ch.read(dst, pos + dst.position()) < 0) {
+                            throw new SnapshotException(file + ": truncated since it was checked; nothing was started");
+                        }
+                    }
+                    crc.update(dst.flip());
+                    pos += len;
+                }
+            }
+            if ((int) crc.getValue() != index.crc32c()) {
+                throw new SnapshotException(file + ": checksum mismatch on loading (the file changed since it was "
+                        + "checked); nothing was started");
+            }
+        } catch (NoSuchFileException e) {
+            throw new SnapshotException(file + ": missing (the snapshot's guest memory)");
+        } catch (IOException e) {
+            throw new SnapshotException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        LOG.info("guest memory loaded: {} MiB of data in {} ms", index.dataBytes() >> 20,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The index of the region holding file offset {@code pos}, which is inside the file. */
+    private static int regionAt(MemoryIndex index, long pos) {
+        List<MemoryIndex.Region> rs = index.regions();
+        for (int k = 0; k < rs.size(); k++) {
+            MemoryIndex.Region r = rs.get(k);
+            if (pos >= r.fileOffset() && pos < r.fileOffset() + r.size()) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("file offset " + pos + " outside every region");
     }
 }

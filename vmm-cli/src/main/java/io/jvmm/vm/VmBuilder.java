@@ -29,9 +29,8 @@ import io.jvmm.kvm.Regs;
 import io.jvmm.kvm.VcpuFd;
 import io.jvmm.kvm.VmFd;
 import io.jvmm.memory.AnonymousMemory;
-import io.jvmm.memory.FileBackedMemory;
 import io.jvmm.memory.HostMemory;
-import io.jvmm.snapshot.MemoryIndex;
+import io.jvmm.snapshot.MemoryImage;
 import io.jvmm.snapshot.Snapshot;
 import io.jvmm.snapshot.SnapshotConfig;
 import io.jvmm.snapshot.SnapshotException;
@@ -194,16 +193,7 @@ final class VmBuilder implements AutoCloseable {
     }
 
     private RamRegion mapRam(long guestAddress, long size) {
-        HostMemory mem;
-        if (restoreFrom == null) {
-            mem = new AnonymousMemory(size);
-        } else {
-            MemoryIndex.Region saved = restoreFrom.memory().regions().stream()
-                    .filter(r -> r.guestAddress() == guestAddress && r.size() == size).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("snapshot has no RAM region at 0x"
-                            + Long.toHexString(guestAddress) + " of " + size + " bytes"));
-            mem = new FileBackedMemory(restoreDir.resolve(restoreFrom.memory().fileName()), saved.fileOffset(), size);
-        }
+        HostMemory mem = new AnonymousMemory(size);
         ram.add(mem);
         slots.add(guestAddress, size, mem.hostAddress(), false);
         return new RamRegion(guestAddress, size, mem.hostAddress());
@@ -300,10 +290,17 @@ final class VmBuilder implements AutoCloseable {
     }
 
     /**
-     * Puts the saved state back: the in-kernel PIT and irqchips, then each vCPU (CPUID as at
-     * boot, then its saved registers), then every device by id, and last the guest clock.
+     * Puts the saved state back: guest memory, the in-kernel PIT and irqchips, then each vCPU
+     * (CPUID as at boot, then its saved registers), then every device by id, and last the
+     * guest clock.
      */
     private void restoreState() throws VmException {
+        try {
+            MemoryImage.load(restoreDir, restoreFrom.memory(), guestRam.regions());
+        } catch (SnapshotException e) {
+            throw new SnapshotMismatchException(e.getMessage(), e);
+        }
+        StartupTimeline.mark("guest memory loaded");
         var vmState = restoreFrom.vm();
         vmFd.setPit2(vmState.pit());
         vmFd.setIrqChip(vmState.picMaster());
