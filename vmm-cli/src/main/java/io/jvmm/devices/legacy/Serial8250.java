@@ -12,7 +12,6 @@ import io.jvmm.vm.X86Layout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -85,33 +84,15 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
 
     private static final int LCR_DLAB = 0x80;
 
-    private static final int MCR_DTR = 0x01;
-    private static final int MCR_RTS = 0x02;
-    private static final int MCR_OUT1 = 0x04;
-    private static final int MCR_OUT2 = 0x08;
-    private static final int MCR_LOOP = 0x10;
-    private static final int MCR_MASK = 0x1f;
-
     private static final int LSR_DR = 0x01;
     private static final int LSR_OE = 0x02;
     private static final int LSR_THRE = 0x20;
     private static final int LSR_TEMT = 0x40;
 
-    private static final int MSR_DCTS = 0x01;
-    private static final int MSR_DDSR = 0x02;
-    private static final int MSR_TERI = 0x04;
-    private static final int MSR_DDCD = 0x08;
-    private static final int MSR_CTS = 0x10;
-    private static final int MSR_DSR = 0x20;
-    private static final int MSR_RI = 0x40;
-    private static final int MSR_DCD = 0x80;
-    /** What the host side presents outside loopback: a terminal is attached and ready. */
-    private static final int MSR_HOST_LINES = MSR_DCD | MSR_DSR | MSR_CTS;
-
     private final String id;
     private final BusRegion region;
     private final IrqLine irq;
-    private final OutputStream sink;
+    private final UartOutput output;
     private final long inputStallNanos;
 
     private final ByteRing rx = new ByteRing(RX_FIFO_SIZE);
@@ -129,7 +110,6 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
 
     private boolean irqAsserted;
     private int waitingProducers;
-    private boolean sinkFailed;
     private boolean closed;
 
     /**
@@ -147,7 +127,7 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
         this.id = Objects.requireNonNull(id, "id");
         this.region = new BusRegion(BusRegion.AddressSpace.PIO, port, REGISTER_COUNT);
         this.irq = Objects.requireNonNull(irq, "irq");
-        this.sink = Objects.requireNonNull(sink, "sink");
+        this.output = new UartOutput(this.id, Objects.requireNonNull(sink, "sink"));
         this.inputStallNanos = inputStall.toNanos();
     }
 
@@ -214,7 +194,7 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
                 return lsr;
             }
             case MSR: {
-                int msr = modemLines() | modemDeltas;
+                int msr = ModemSignals.lines(mcr) | modemDeltas;
                 modemDeltas = 0; // delta bits clear when MSR is read
                 return msr;
             }
@@ -244,7 +224,7 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
             }
             case IIR_FCR -> writeFcr(value);
             case LCR -> lcr = value;
-            case MCR -> writeMcr(value & MCR_MASK);
+            case MCR -> writeMcr(value & ModemSignals.MCR_MASK);
             case SCR -> scratch = value;
             default -> {
                 // LSR and MSR writes are factory test modes (datasheet, LSR note): ignored.
@@ -303,7 +283,7 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
         // Writing THR acknowledges the THRE interrupt; the line drops before it rises again below.
         thrInterruptPending = false;
         updateIrq();
-        if ((mcr & MCR_LOOP) != 0) {
+        if (ModemSignals.loopback(mcr)) {
             // Loopback: the transmitter output is wired to the receiver input (datasheet, MCR bit 4).
             if (rx.size() < rxCapacity()) {
                 rx.offer(value);
@@ -317,36 +297,9 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
                 }
             }
         } else {
-            emit(value);
+            output.write(value);
         }
         thrInterruptPending = true;
-    }
-
-    private void emit(int value) {
-        if (sinkFailed) {
-            return;
-        }
-        try {
-            sink.write(value);
-            if (value == '\n') {
-                sink.flush();
-            }
-        } catch (IOException e) {
-            sinkFailed = true;
-            log.warn("{}: console output failed, dropping further output: {}", id, e.toString());
-        }
-    }
-
-    private void flushSink() {
-        if (sinkFailed) {
-            return;
-        }
-        try {
-            sink.flush();
-        } catch (IOException e) {
-            sinkFailed = true;
-            log.warn("{}: console output failed, dropping further output: {}", id, e.toString());
-        }
     }
 
     private void writeIer(int value) {
@@ -357,7 +310,7 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
         if ((changed & IER_THRE) != 0) {
             thrInterruptPending = (value & IER_THRE) != 0;
         }
-        flushSink();
+        output.flush();
     }
 
     private void writeFcr(int value) {
@@ -377,43 +330,8 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
     }
 
     private void writeMcr(int value) {
-        int before = modemLines();
+        modemDeltas |= ModemSignals.deltas(mcr, value);
         mcr = value;
-        int after = modemLines();
-        int changed = before ^ after;
-        if ((changed & MSR_CTS) != 0) {
-            modemDeltas |= MSR_DCTS;
-        }
-        if ((changed & MSR_DSR) != 0) {
-            modemDeltas |= MSR_DDSR;
-        }
-        if ((before & ~after & MSR_RI) != 0) {
-            modemDeltas |= MSR_TERI; // trailing edge of RI only
-        }
-        if ((changed & MSR_DCD) != 0) {
-            modemDeltas |= MSR_DDCD;
-        }
-    }
-
-    /** MSR bits 7:4. In loopback DTR, RTS, OUT1, OUT2 come back as DSR, CTS, RI, DCD (datasheet, MCR bit 4). */
-    private int modemLines() {
-        if ((mcr & MCR_LOOP) == 0) {
-            return MSR_HOST_LINES;
-        }
-        int lines = 0;
-        if ((mcr & MCR_DTR) != 0) {
-            lines |= MSR_DSR;
-        }
-        if ((mcr & MCR_RTS) != 0) {
-            lines |= MSR_CTS;
-        }
-        if ((mcr & MCR_OUT1) != 0) {
-            lines |= MSR_RI;
-        }
-        if ((mcr & MCR_OUT2) != 0) {
-            lines |= MSR_DCD;
-        }
-        return lines;
     }
 
     private void updateIrq() {
@@ -440,7 +358,7 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
         int queued = 0;
         synchronized (this) {
             long lastProgress = System.nanoTime();
-            while (queued < bytes.length && !closed && (mcr & MCR_LOOP) == 0) {
+            while (queued < bytes.length && !closed && !ModemSignals.loopback(mcr)) {
                 if (rx.size() < rxCapacity()) {
                     rx.offer(bytes[queued++]);
                     lastProgress = System.nanoTime();
@@ -535,7 +453,7 @@ public final class Serial8250 implements PlatformDevice, Snapshottable {
     public synchronized void close() {
         closed = true;
         notifyAll();
-        flushSink();
+        output.flush();
     }
 
     @Override
