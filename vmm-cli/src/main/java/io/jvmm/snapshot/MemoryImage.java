@@ -5,6 +5,7 @@ import io.jvmm.spi.RamRegion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -103,27 +105,16 @@ public final class MemoryImage {
                 throw new SnapshotException(file + ": " + ch.size() + " bytes, expected " + index.fileSize()
                         + " (truncated or not this snapshot's memory)");
             }
-            CRC32C crc = new CRC32C();
             ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
             long total = index.dataBytes();
-            long done = 0;
-            for (MemoryIndex.Extent e : index.extents()) {
-                long pos = e.offset();
-                long end = e.offset() + e.length();
-                while (pos < end) {
-                    buf.clear().limit((int) Math.min(buf.capacity(), end - pos));
-                    int n = ch.read(buf, pos);
-                    if (n < 0) {
-                        throw new SnapshotException(file + ": truncated");
-                    }
-                    buf.flip();
-                    crc.update(buf);
-                    pos += n;
-                    done += n;
-                }
-                progress.update("memory check", done, total);
+            int crc;
+            try {
+                crc = crcOfExtents(ch, index, (pos, max) -> buf.clear().limit(Math.min(buf.capacity(), max)),
+                        done -> progress.update("memory check", done, total));
+            } catch (EOFException e) {
+                throw new SnapshotException(file + ": truncated");
             }
-            if ((int) crc.getValue() != index.crc32c()) {
+            if (crc != index.crc32c()) {
                 throw new SnapshotException(file + ": checksum mismatch (guest memory is corrupted)");
             }
         } catch (NoSuchFileException e) {
@@ -157,28 +148,20 @@ public final class MemoryImage {
                 throw new SnapshotException(file + ": " + ch.size() + " bytes, expected " + index.fileSize()
                         + " (changed since it was checked); nothing was started");
             }
-            CRC32C crc = new CRC32C();
-            for (MemoryIndex.Extent e : index.extents()) {
-                long pos = e.offset();
-                long end = e.offset() + e.length();
-                while (pos < end) {
+            int crc;
+            try {
+                // Each piece lies inside one region (the index keeps extents inside the file,
+                // and each target has its saved region's size), so it is in bounds.
+                crc = crcOfExtents(ch, index, (pos, max) -> {
                     int k = regionAt(index, pos);
-                    MemoryIndex.Region r = index.regions().get(k);
-                    long inRegion = pos - r.fileOffset();
-                    int len = (int) Math.min(CHUNK, Math.min(end - pos, r.size() - inRegion));
-                    // In bounds: the index's constructor keeps extents inside the file, and
-                    // the target region has the saved region's size.
-                    ByteBuffer dst = new Pointer(targets.get(k).hostAddress() + inRegion).getByteBuffer(0, len);
-                    while (dst.hasRemaining()) {
-                        if (ch.read(dst, pos + dst.position()) < 0) {
-                            throw new SnapshotException(file + ": truncated since it was checked; nothing was started");
-                        }
-                    }
-                    crc.update(dst.flip());
-                    pos += len;
-                }
+                    long inRegion = pos - index.regions().get(k).fileOffset();
+                    int len = (int) Math.min(max, index.regions().get(k).size() - inRegion);
+                    return new Pointer(targets.get(k).hostAddress() + inRegion).getByteBuffer(0, len);
+                }, done -> { });
+            } catch (EOFException e) {
+                throw new SnapshotException(file + ": truncated since it was checked; nothing was started");
             }
-            if ((int) crc.getValue() != index.crc32c()) {
+            if (crc != index.crc32c()) {
                 throw new SnapshotException(file + ": checksum mismatch on loading (the file changed since it was "
                         + "checked); nothing was started");
             }
@@ -189,6 +172,42 @@ public final class MemoryImage {
         }
         LOG.info("guest memory loaded: {} MiB of data in {} ms", index.dataBytes() >> 20,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Where the file's data at {@code pos} goes: an empty buffer (position 0) of at most {@code max} bytes. */
+    private interface Destination {
+        ByteBuffer at(long pos, int max);
+    }
+
+    /**
+     * Reads every data extent of the file, piece by piece, into the buffers {@code into}
+     * gives, and returns the CRC32C of all of it; {@code done} hears the bytes read so far
+     * after each extent. Shared by {@link #verify} (a scratch buffer) and {@link #load}
+     * (guest RAM).
+     *
+     * @throws EOFException when the file ends before an extent does
+     */
+    private static int crcOfExtents(FileChannel ch, MemoryIndex index, Destination into, LongConsumer done)
+            throws IOException {
+        CRC32C crc = new CRC32C();
+        long total = 0;
+        for (MemoryIndex.Extent e : index.extents()) {
+            long end = e.offset() + e.length();
+            for (long pos = e.offset(); pos < end; ) {
+                ByteBuffer dst = into.at(pos, (int) Math.min(CHUNK, end - pos));
+                while (dst.hasRemaining()) {
+                    if (ch.read(dst, pos + dst.position()) < 0) {
+                        throw new EOFException();
+                    }
+                }
+                int len = dst.position();
+                crc.update(dst.flip());
+                pos += len;
+                total += len;
+            }
+            done.accept(total);
+        }
+        return (int) crc.getValue();
     }
 
     /** The index of the region holding file offset {@code pos}, which is inside the file. */

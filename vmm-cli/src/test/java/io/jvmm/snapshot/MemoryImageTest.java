@@ -58,6 +58,25 @@ class MemoryImageTest {
     }
 
     @Test
+    void verifyReadsEveryDataByteAndRefusesAChangedOne() throws Exception {
+        MemoryIndex index = MemoryImage.write(saved(), dir, SnapshotProgress.NONE);
+        long[] last = new long[2];
+        MemoryImage.verify(dir, index, (phase, done, total) -> {
+            last[0] = done;
+            last[1] = total;
+        });
+        assertThat(last).containsExactly(index.dataBytes(), index.dataBytes());
+
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(MemoryImage.FILE).toFile(), "rw")) {
+            f.seek(LOW + HIGH - 1); // the last byte of the region above 4 GiB
+            f.write(0x5a);
+        }
+        assertThatThrownBy(() -> MemoryImage.verify(dir, index, SnapshotProgress.NONE))
+                .isInstanceOf(SnapshotException.class)
+                .hasMessageContaining("checksum mismatch (guest memory is corrupted)");
+    }
+
+    @Test
     void aFileChangedAfterTheCheckIsRefusedOnLoading() throws Exception {
         MemoryIndex index = MemoryImage.write(saved(), dir, SnapshotProgress.NONE);
         MemoryImage.verify(dir, index, SnapshotProgress.NONE);
