@@ -21,25 +21,35 @@ public final class StartupTimeline {
 
     private static final List<Mark> marks = new ArrayList<>();
     private static final AtomicBoolean reported = new AtomicBoolean();
-    /** nanoTime at which the JVM started, from the process start time (/proc, 10 ms ticks). */
-    private static final long jvmStartNanos = jvmStartNanos();
 
     private StartupTimeline() {
     }
 
-    private static long jvmStartNanos() {
-        long nowNanos = System.nanoTime();
-        long nowMillis = System.currentTimeMillis();
-        long startMillis = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(nowMillis);
-        return nowNanos - Math.max(0, nowMillis - startMillis) * 1_000_000;
+    /**
+     * The nanoTime at which the JVM started, from the process start time (/proc, 10 ms ticks),
+     * looked up on first use, as only {@code --log-level debug} prints it: every start marks
+     * "main", and {@code ProcessHandle}'s info loads some 35 classes and a thread pool's worth of
+     * lambdas: looked up at every start, it cost {@code jvmm --version} 5-10 ms of its 0.17 s on
+     * the host (perf stat, 4 rounds of 20).
+     */
+    private static final class JvmStart {
+        static final long NANOS = lookUp();
+
+        private static long lookUp() {
+            long nowNanos = System.nanoTime();
+            long nowMillis = System.currentTimeMillis();
+            long startMillis = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(nowMillis);
+            return nowNanos - Math.max(0, nowMillis - startMillis) * 1_000_000;
+        }
     }
 
     /**
      * Milliseconds since the JVM started. Cheaper than the runtime MXBean's uptime, whose first
-     * use starts JMX (about 200 classes: seconds of CPU in the nested test host).
+     * use starts JMX (about 200 classes: seconds of CPU in the nested test host), but not free
+     * (see {@link JvmStart}): for debug output.
      */
     public static long millisSinceJvmStart() {
-        return (System.nanoTime() - jvmStartNanos) / 1_000_000;
+        return (System.nanoTime() - JvmStart.NANOS) / 1_000_000;
     }
 
     /** Records that {@code what} is done now. */
@@ -60,7 +70,7 @@ public final class StartupTimeline {
             synchronized (marks) {
                 copy = List.copyOf(marks);
             }
-            log.debug("{}", render(jvmStartNanos, copy));
+            log.debug("{}", render(JvmStart.NANOS, copy));
         }
     }
 

@@ -156,10 +156,12 @@ final class VmBuilder implements AutoCloseable {
             StartupTimeline.mark("state restored");
         }
         long end = System.nanoTime();
-        log.debug("built in {} ms: VM, RAM and legacy devices {} ms, plugins {} ms, firmware and kernel {} ms, "
-                        + "vCPUs {} ms; {} ms since the JVM started", ms(end - start), ms(devicesAt - start),
-                ms(pluginsAt - devicesAt), ms(kernelAt - pluginsAt), ms(end - kernelAt),
-                StartupTimeline.millisSinceJvmStart());
+        if (log.isDebugEnabled()) { // the JVM's start time is not free to look up (StartupTimeline)
+            log.debug("built in {} ms: VM, RAM and legacy devices {} ms, plugins {} ms, firmware and kernel {} ms, "
+                            + "vCPUs {} ms; {} ms since the JVM started", ms(end - start), ms(devicesAt - start),
+                    ms(pluginsAt - devicesAt), ms(kernelAt - pluginsAt), ms(end - kernelAt),
+                    StartupTimeline.millisSinceJvmStart());
+        }
         built = true;
         return new Vm(config.vm().name(), kvm, vmFd, ram, guestRam.regions(), vcpus, devices, buses, stopped,
                 snapshotConfig != null ? snapshotConfig : new SnapshotConfig(String.valueOf(config.source()), "",
