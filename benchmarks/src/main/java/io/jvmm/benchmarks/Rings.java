@@ -20,11 +20,7 @@ public final class Rings {
         driver = DriverRing.at(memory, QUEUE_SIZE, 0);
         QueueState state = new QueueState(QUEUE_SIZE, true, driver.descTable(), driver.availRing(),
                 driver.usedRing(), 0, 0);
-        String problem = state.problem(QUEUE_SIZE, memory);
-        if (problem != null) {
-            throw new IllegalStateException(problem);
-        }
-        device = new SplitQueue(0, state, memory, eventIdx, indirect, new TestEventFd(), () -> { },
+        device = SplitQueue.open(0, state, QUEUE_SIZE, 0, memory, eventIdx, indirect, new TestEventFd(), () -> { },
                 reason -> {
                     throw new IllegalStateException("malformed ring: " + reason);
                 });

@@ -76,7 +76,7 @@ class SplitQueueFuzzTest {
         }
 
         private SplitQueue queue(QueueState state, int signalledUsed) {
-            return new SplitQueue(0, state, signalledUsed, memory, eventIdx, indirect, new TestEventFd(), () -> { },
+            return SplitQueue.open(0, state, MAX_SIZE, signalledUsed, memory, eventIdx, indirect, new TestEventFd(), () -> { },
                     reason -> { });
         }
 

@@ -34,8 +34,9 @@ public final class SyncActivation implements VirtioActivation {
         this.features = features | 1L << VirtioFeatures.VERSION_1;
         this.memory = memory;
         for (int i = 0; i < states.size(); i++) {
-            SplitQueue q = new SplitQueue(i, states.get(i), memory, hasFeature(VirtioFeatures.RING_EVENT_IDX),
-                    hasFeature(VirtioFeatures.RING_INDIRECT_DESC), new TestEventFd(), () -> { }, malformed::add);
+            SplitQueue q = SplitQueue.open(i, states.get(i), QueueState.MAX_SIZE, states.get(i).nextUsed(), memory,
+                    hasFeature(VirtioFeatures.RING_EVENT_IDX), hasFeature(VirtioFeatures.RING_INDIRECT_DESC),
+                    new TestEventFd(), () -> { }, malformed::add);
             splits.add(q);
             queues.add(new OneNotification(q));
         }

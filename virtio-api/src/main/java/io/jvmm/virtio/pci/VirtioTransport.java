@@ -278,16 +278,12 @@ final class VirtioTransport implements CommonConfig.Registers {
         List<SplitQueue> built = new ArrayList<>();
         try {
             for (int i = 0; i < queues.length; i++) {
-                String problem = queues[i].problem(device.queueMaxSize(i), memory);
-                if (problem != null) {
-                    throw new IllegalStateException("queue " + i + ": " + problem);
-                }
                 EventFd fd = context.ioEvents().registerMmio(
                         notifyBase.getAsLong() + (long) i * BarLayout.NOTIFY_OFF_MULTIPLIER, 2, null);
                 notifiers.add(fd);
                 int index = i;
                 int old = signalled != null ? signalled[i] : queues[i].nextUsed();
-                built.add(new SplitQueue(i, queues[i], old, memory, eventIdx, indirect, fd,
+                built.add(SplitQueue.open(i, queues[i], device.queueMaxSize(i), old, memory, eventIdx, indirect, fd,
                         () -> interrupts.queue(index), this::needsReset));
             }
         } catch (RuntimeException e) {

@@ -5,7 +5,7 @@ import io.jvmm.spi.GuestMemory;
 /**
  * A split virtqueue as plain data: what the driver configured through the transport and how
  * far the device has got. It comes from the guest (or a snapshot) and is untrusted: it becomes
- * a {@link SplitQueue} only through {@link #validate}.
+ * a {@link SplitQueue} only through {@link SplitQueue#open}, which checks it ({@link #problem}).
  *
  * @param size      queue size chosen by the driver
  * @param ready     queue_enable as the driver wrote it

@@ -54,24 +54,33 @@ public final class SplitQueue implements VirtioQueue {
     private int signalledUsed;
 
     /**
-     * @param state     the driver's configuration; must have passed {@link QueueState#problem}
-     * @param notifier  eventfd signalled by the driver's notifications
-     * @param interrupt sends this queue's interrupt to the driver
-     * @param malformed told (once per offence) when the driver broke the ring rules; the queue
-     *                  is already stopped
+     * A queue over {@code state}, which comes from the driver or from a snapshot and is not
+     * trusted: it is checked first against the rules of virtio 1.2, 2.7 and guest memory
+     * ({@link QueueState#problem}), so no queue exists over rings outside guest RAM.
+     *
+     * @param maxSize       the largest size the device offers for this queue
+     * @param signalledUsed the used index the driver was last interrupted for (the "old" of
+     *                      vring_need_event): {@code state.nextUsed()} for a new queue, the saved
+     *                      one for a queue that continues, which then neither repeats nor skips
+     *                      an interrupt
+     * @param notifier      eventfd signalled by the driver's notifications
+     * @param interrupt     sends this queue's interrupt to the driver
+     * @param malformed     told (once per offence) when the driver broke the ring rules; the
+     *                      queue is already stopped
+     * @throws IllegalArgumentException naming the queue and what is wrong with {@code state}
      */
-    public SplitQueue(int index, QueueState state, GuestMemory memory, boolean eventIdx, boolean indirect,
-                      EventFd notifier, Runnable interrupt, Consumer<String> malformed) {
-        this(index, state, state.nextUsed(), memory, eventIdx, indirect, notifier, interrupt, malformed);
+    public static SplitQueue open(int index, QueueState state, int maxSize, int signalledUsed, GuestMemory memory,
+                                  boolean eventIdx, boolean indirect, EventFd notifier, Runnable interrupt,
+                                  Consumer<String> malformed) {
+        String problem = Objects.requireNonNull(state, "state").problem(maxSize, Objects.requireNonNull(memory, "memory"));
+        if (problem != null) {
+            throw new IllegalArgumentException("queue " + index + ": " + problem);
+        }
+        return new SplitQueue(index, state, signalledUsed, memory, eventIdx, indirect, notifier, interrupt, malformed);
     }
 
-    /**
-     * A queue that continues a saved one: {@code signalledUsed} is the used index the driver was
-     * last interrupted for (the "old" of vring_need_event), so a restored queue neither repeats
-     * nor skips an interrupt.
-     */
-    public SplitQueue(int index, QueueState state, int signalledUsed, GuestMemory memory, boolean eventIdx,
-                      boolean indirect, EventFd notifier, Runnable interrupt, Consumer<String> malformed) {
+    private SplitQueue(int index, QueueState state, int signalledUsed, GuestMemory memory, boolean eventIdx,
+                       boolean indirect, EventFd notifier, Runnable interrupt, Consumer<String> malformed) {
         this.index = index;
         this.config = Objects.requireNonNull(state, "state");
         this.memory = Objects.requireNonNull(memory, "memory");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SplitQueueTest {
     private static final int SIZE = 8;
@@ -34,8 +35,7 @@ class SplitQueueTest {
 
     private SplitQueue queue(boolean eventIdx, boolean indirect) {
         QueueState state = new QueueState(SIZE, true, driver.descTable(), driver.availRing(), driver.usedRing(), 0, 0);
-        assertThat(state.problem(SIZE, memory)).isNull();
-        return new SplitQueue(0, state, memory, eventIdx, indirect, notifier, interrupts::incrementAndGet,
+        return SplitQueue.open(0, state, SIZE, 0, memory, eventIdx, indirect, notifier, interrupts::incrementAndGet,
                 malformed::add);
     }
 
@@ -361,7 +361,7 @@ class SplitQueueTest {
         }
         ring.publish(0);
         QueueState state = new QueueState(SIZE, true, ring.descTable(), ring.availRing(), ring.usedRing(), 0, 0);
-        SplitQueue bigQueue = new SplitQueue(0, state, big, false, false, notifier, () -> { }, malformed::add);
+        SplitQueue bigQueue = SplitQueue.open(0, state, SIZE, 0, big, false, false, notifier, () -> { }, malformed::add);
 
         assertThat(bigQueue.pop()).isNull();
 
@@ -442,6 +442,19 @@ class SplitQueueTest {
     }
 
     @Test
+    void opensNoQueueOverAStateThatBreaksTheRingRules() {
+        QueueState outside = new QueueState(SIZE, true, driver.descTable(), driver.availRing(), 0x10_0000, 0, 0);
+        QueueState tooBig = new QueueState(16, true, driver.descTable(), driver.availRing(), driver.usedRing(), 0, 0);
+
+        assertThatThrownBy(() -> SplitQueue.open(3, outside, SIZE, 0, memory, false, false, notifier, () -> { },
+                malformed::add)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("queue 3: used ring [0x100000, +0x46) is not guest RAM");
+        assertThatThrownBy(() -> SplitQueue.open(0, tooBig, SIZE, 0, memory, false, false, notifier, () -> { },
+                malformed::add)).hasMessageContaining("queue size 16 is not a power of two in 1..8");
+        assertThat(malformed).isEmpty();
+    }
+
+    @Test
     void resumesFromARestoredState() {
         driver.add(List.of(new Buf(DATA, 16, true)));
         driver.add(List.of(new Buf(DATA, 16, true)));
@@ -449,7 +462,8 @@ class SplitQueueTest {
         first.addUsed(first.pop(), 1);
         QueueState saved = first.state();
 
-        SplitQueue restored = new SplitQueue(0, saved, memory, false, false, notifier, () -> { }, malformed::add);
+        SplitQueue restored = SplitQueue.open(0, saved, SIZE, saved.nextUsed(), memory, false, false, notifier, () -> { },
+                malformed::add);
 
         assertThat(restored.pop().head()).isEqualTo(1);
         assertThat(restored.state().nextUsed()).isEqualTo(1);
