@@ -349,19 +349,21 @@ class ApiNestedIT {
         assertThat(types.get(types.size() - 1)).isEqualTo("stopped:SNAPSHOT_THEN_EXIT");
     }
 
+    /**
+     * The server starts on a thread of its own once the VM is built (ApiLaunch), so the guest's
+     * first KVM_RUN does not wait for Jetty: its "API on" line comes from that thread. How long
+     * the start took is printed, not judged: the emulated host's spread hides any cost, and the
+     * benchmarks compare boots with and without the API.
+     */
     @Test
-    void theApiServerIsStartedOffThePathToTheFirstKvmRun() throws IOException {
-        String with = read("detached-run.log");
-        String without = read("noapi.log");
-        Pattern first = Pattern.compile("first KVM_RUN (\\d+)");
-        Matcher a = first.matcher(with);
-        Matcher b = first.matcher(without);
-        assertThat(a.find()).as(tail(with)).isTrue();
-        assertThat(b.find()).as(tail(without)).isTrue();
-        assertThat(with).contains("API on /run/jvmm/apivm.sock (started in");
-        Matcher started = Pattern.compile("API on \\S+ \\(started in (\\d+) ms\\)").matcher(with);
-        started.find();
-        System.out.println("ApiNestedIT: first KVM_RUN " + a.group(1) + " ms after JVM start with the API, " + b.group(1)
-                + " ms without; the server took " + started.group(1) + " ms to start, beside the guest");
+    void theApiServerStartsOnAThreadOfItsOwnBesideTheGuest() throws IOException {
+        String log = read("detached-run.log");
+        Matcher first = Pattern.compile("first KVM_RUN (\\d+)").matcher(log);
+        assertThat(first.find()).as(tail(log)).isTrue();
+        Matcher started = Pattern.compile("\\[jvmm-api-start\\] INFO ApiServer - API on /run/jvmm/apivm\\.sock "
+                + "\\(started in (\\d+) ms\\)").matcher(log);
+        assertThat(started.find()).as(tail(log)).isTrue();
+        System.out.println("ApiNestedIT: first KVM_RUN " + first.group(1) + " ms after JVM start; the API server took "
+                + started.group(1) + " ms to start, beside the guest");
     }
 }
