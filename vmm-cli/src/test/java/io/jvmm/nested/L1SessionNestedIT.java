@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The nested classes share one L1 (L1Session), so one class must not see what another left
  * behind: two jobs in the same session, the first leaving a process, files in /tmp, /run and
  * /dev/shm and a tap, the second looking for them. Both report the L1 boot they ran in, so
- * the test also shows that they did share it.
+ * the test also shows that they did share it, and the L1 has the vCPUs the build asked for
+ * (jvmm.nested.l1.vcpus).
  */
 @Tag("nested")
 class L1SessionNestedIT {
@@ -30,6 +31,7 @@ class L1SessionNestedIT {
         Files.deleteIfExists(work.resolve("heartbeat"));
         Path leave = Files.writeString(work.resolve("leave.sh"), """
                 echo "boot_id=$(cat /proc/sys/kernel/random/boot_id)"
+                echo "l1_cpus=$(grep -c ^processor /proc/cpuinfo)"
                 # A process that outlives its job would go on writing the heartbeat file.
                 W=$(dirname "$0")
                 setsid bash -c 'while true; do date +%s%N > "$0/heartbeat"; sleep 0.5; done' "$W" < /dev/null > /dev/null 2>&1 &
@@ -60,6 +62,11 @@ class L1SessionNestedIT {
     @Test
     void bothJobsRanInTheSameL1Boot() {
         assertThat(value(first, "boot_id")).as(first.output()).isNotEmpty().isEqualTo(value(second, "boot_id"));
+    }
+
+    @Test
+    void theSessionsL1HasTheConfiguredNumberOfVcpus() {
+        assertThat(value(first, "l1_cpus")).as(first.output()).isEqualTo(Integer.toString(NestedHost.l1Vcpus()));
     }
 
     @Test
