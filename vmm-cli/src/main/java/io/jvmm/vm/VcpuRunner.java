@@ -209,7 +209,15 @@ final class VcpuRunner implements Runnable {
             if (!mmio.write(write.address(), write.data())) {
                 misses.miss(vcpu.index(), false, write.address());
             }
-        } else if (exit instanceof VcpuExit.Hlt || exit instanceof VcpuExit.Interrupted) {
+        } else if (exit instanceof VcpuExit.Interrupted) {
+            // A kick's signal stays pending (blocked outside KVM_RUN) until drained, and every
+            // KVM_RUN returns EINTR while it is (api.rst 4.21). A pause's kick can land after
+            // park() drained, once the thread had already left KVM_RUN on immediate_exit; left
+            // pending, it kept the resumed guest from ever running (VcpuRunnerTest). One
+            // sigtimedwait per EINTR, and EINTR comes only from kicks.
+            vcpu.drainKicks();
+            return true;
+        } else if (exit instanceof VcpuExit.Hlt) {
             return true;
         } else if (exit instanceof VcpuExit.Shutdown) {
             log.warn("vCPU {}: the guest triple-faulted (KVM_EXIT_SHUTDOWN); {}", vcpu.index(), vcpu.stateReport());

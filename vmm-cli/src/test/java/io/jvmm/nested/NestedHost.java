@@ -169,7 +169,7 @@ final class NestedHost {
                 session.storeNvme(nvmeImage);
             }
         } else {
-            // Never two L1s at once: side by side on 2 cores each ran 2.3-3.3 times slower.
+            // One L1 per fork at a time: this fork's session ends before an L1 of the test's own.
             L1Session.end();
             r = exec(nestedRunCommand(scratch, timeoutSeconds, nvmeImage, command, console, shutdownTrace),
                     timeoutSeconds + 120);

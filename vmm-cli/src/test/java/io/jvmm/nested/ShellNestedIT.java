@@ -147,6 +147,17 @@ class ShellNestedIT {
         assertThat(output).as(describe()).contains("SHELL-42", "back in the shell; the VM is running");
     }
 
+    /**
+     * The guest prompts after pause, snapshot and resume by itself. A guest that only came back
+     * after the driver paused it again (to take its stall snapshot) still reached SHELL-42, and
+     * that passed once while the resumed vCPU had spun on a pending kick for minutes (VcpuRunner).
+     */
+    @Test
+    void theResumedGuestPromptsWithoutAnotherPause() throws IOException {
+        Path steps = work.resolve("steps");
+        assertThat(Files.exists(steps) ? Files.readString(steps) : "").as(describe()).contains("guest-shell");
+    }
+
     @Test
     void ctrlDAsksAndQuitLeavesWithExitZero() throws IOException {
         assertThat(output).as(describe()).contains("A VM is running; leaving stops it. Leave? [y/N]");

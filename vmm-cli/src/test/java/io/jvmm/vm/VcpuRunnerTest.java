@@ -7,6 +7,7 @@ import io.jvmm.kvm.VcpuExit;
 import io.jvmm.spi.BusDevice;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -93,5 +94,48 @@ class VcpuRunnerTest {
         assertThat(List.of(reads)).allSatisfy(r -> assertThat(r).containsOnly((byte) 0xff));
         assertThat(misses.logged()).isEqualTo(MissedAccesses.LOGGED);
         assertThat(misses.unlogged()).isEqualTo(probes - MissedAccesses.LOGGED);
+    }
+
+    /**
+     * A pause's kick can reach the vCPU thread after it parked: requestPause sets immediate_exit
+     * and then signals, and the thread may leave KVM_RUN on immediate_exit, drain (nothing yet)
+     * and park before the signal is sent. After the resume that signal was still pending, so
+     * every KVM_RUN returned EINTR at once and the guest never ran again: ShellNestedIT's guest
+     * that went silent after pause, snapshot and resume until a second pause drained it (L1's
+     * trace: kvm_userspace_exit "restart" over and over, 2026-12-07).
+     */
+    @Test
+    void aKickThatLandsAfterTheVcpuParkedDoesNotStopTheGuestAfterResume() throws Exception {
+        SignalModelVcpuExits exits = new SignalModelVcpuExits();
+        VcpuRunner runner = new VcpuRunner(exits, pio, mmio, listener, misses);
+        Thread vcpu = new Thread(runner, "demo-vcpu0");
+        vcpu.setDaemon(true);
+        vcpu.start();
+        try {
+            awaitGuestRuns(exits, 1);
+            CountDownLatch parked = new CountDownLatch(1);
+            Thread pauser = new Thread(() -> runner.requestPause(parked), "pauser");
+            pauser.start();
+            assertThat(parked.await(5, TimeUnit.SECONDS)).as("the vCPU parked").isTrue();
+            exits.deliverKicks.countDown(); // the signal arrives now, after the vCPU drained
+            pauser.join(5000);
+            int before = exits.guestRuns;
+
+            runner.resume();
+
+            awaitGuestRuns(exits, before + 1);
+        } finally {
+            exits.deliverKicks.countDown();
+            runner.stop();
+            vcpu.join(5000);
+        }
+    }
+
+    private static void awaitGuestRuns(SignalModelVcpuExits exits, int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (exits.guestRuns < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(exits.guestRuns).as("times the guest ran (KVM_RUN without a pending kick)").isGreaterThanOrEqualTo(atLeast);
     }
 }
