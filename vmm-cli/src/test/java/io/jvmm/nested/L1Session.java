@@ -111,7 +111,7 @@ final class L1Session {
         List<String> cmd = List.of(NestedHost.repo().resolve("scripts/nested-run").toString(),
                 // The session lives as long as the suite; each job has its own limit.
                 "--timeout", "14400", "--scratch", root.toString(), "--console-log", console.toString(),
-                "--nvme", nvme.toString(), "--smp", Integer.toString(NestedHost.l1Vcpus()),
+                "--nvme", nvme.toString(), "--smp", NestedHost.l1Vcpus(),
                 "--", "bash", NestedHost.repo().resolve("scripts/lib/l1-jobs").toString(), jobs.toString());
         System.out.println("L1 session " + id + ": booting one L1 for the nested classes that follow (" + jobs + ")");
         Process p = new ProcessBuilder(cmd).directory(NestedHost.repo().toFile()).redirectErrorStream(true).start();

@@ -66,7 +66,7 @@ class L1SessionNestedIT {
 
     @Test
     void theSessionsL1HasTheConfiguredNumberOfVcpus() {
-        assertThat(value(first, "l1_cpus")).as(first.output()).isEqualTo(Integer.toString(NestedHost.l1Vcpus()));
+        assertThat(value(first, "l1_cpus")).as(first.output()).isEqualTo(NestedHost.l1Vcpus());
     }
 
     @Test
