@@ -1,5 +1,6 @@
 package io.jvmm.cli;
 
+import io.jvmm.host.CompilerThreads;
 import io.jvmm.kvm.JnaStartup;
 import java.util.Arrays;
 import java.util.Collections;
@@ -85,6 +86,7 @@ public final class JvmmCommand implements Callable<Integer> {
         }
         JnaStartup.skipLdconfig();
         LogLevel.applyFromArgs(Arrays.asList(args));
+        CompilerThreads.lowerPriority(); // before the work they would compete with (a no-op under -Xint)
         Detach.rememberArgs(args);
         System.exit(commandLineFor(args).execute(args));
     }

@@ -83,6 +83,12 @@ public final class LibC {
 
     public static native int mkfifo(String path, int mode) throws LastErrorException;
 
+    /** setpriority(2)'s {@code which} for one process, or on Linux one thread given its tid. */
+    public static final int PRIO_PROCESS = 0;
+
+    /** Sets the nice value of {@code who} (setpriority(2)); raising it needs no privilege. */
+    public static native int setpriority(int which, int who, int prio) throws LastErrorException;
+
     /** 1 when {@code fd} is a terminal, else 0 (isatty(3); never -1, so no exception). */
     public static native int isatty(int fd);
 
