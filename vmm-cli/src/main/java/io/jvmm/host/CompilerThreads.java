@@ -12,24 +12,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the JVM's JIT compiler threads at a lower scheduling priority (a higher nice value), so
- * that a VM's start and its vCPUs get a busy CPU first and the compiles take what is left.
+ * Runs the JVM's JIT compiler threads at a lower scheduling priority (a higher nice value)
+ * while a VM starts, so that its start gets a busy CPU first, and back at the process's own
+ * once its vCPUs run.
  *
  * <p>Why: a start compiles about a thousand methods (C1 with profiles, then C2) while it reads
- * its config, builds the VM and boots the guest. With a core to spare that costs nothing; with
- * one CPU (a small cloud VM, the 1-vCPU nested test host) the compiles took the CPU from the
- * start itself: in the nested test host a boot to power-off took 14.2-23.6 s (median 15.1 s)
- * with the compiler threads at the process's priority, 10.1-11.9 s (11.0 s) at nice 10 and
- * 9.9-14.9 s (10.9 s) at nice 19, 5 rounds alternating (docs/jit-flags-l1-2026-12-07.txt).
- * Nice 10 rather than 19: on a host whose CPUs are all busy, nice 10 still gets the compilers
- * about a tenth of a CPU against a thread at nice 0 (the kernel's weights 110 and 1024), where
- * nice 19 would leave the device paths uncompiled for long.
+ * its config and builds the VM. With a core to spare that costs nothing; with one CPU (a small
+ * cloud VM, the 1-vCPU nested test host) the compiles took the CPU from the start itself: in
+ * the nested test host the first KVM_RUN came 6.2-11.8 s after the JVM started with the
+ * compilers at the process's priority and 4.4-5.5 s with them at nice 10 until then, and a
+ * boot to power-off took 13.6 s against 16.4 s (medians, 5 rounds alternating,
+ * docs/jit-flags-l1-2026-12-07.txt).
+ *
+ * <p>Why only during the start: once the guest runs, its vCPU threads can keep every CPU busy,
+ * and compilers at nice 10 then left the device paths interpreted for long. With them lowered
+ * for the whole run, 32 vsock connections opened at once in a 1-vCPU nested host took 2.5-8.7 s
+ * each instead of 0.4-2.3 s, and two guest connects timed out (Linux's 2 s) in a CI run.
  *
  * <p>Linux keeps a nice value per thread: setpriority(2) with {@code PRIO_PROCESS} and a thread
  * id changes that thread alone, and a thread inherits its creator's value. HotSpot adds compiler
  * threads from a compiler thread (when its queue grows), so those start at the lowered value
- * too. Raising a nice value needs no privilege. Thread names are Linux's 15-character
- * {@code comm}: "C1 CompilerThre", "C2 CompilerThre".
+ * too, and {@link #restorePriority} looks for them again. Raising a nice value needs no
+ * privilege, but setting it back down does (CAP_SYS_NICE, or an RLIMIT_NICE that allows it:
+ * setpriority(2), getrlimit(2)): a process that could not set them back leaves them alone.
+ * Thread names are Linux's 15-character {@code comm}: "C1 CompilerThre", "C2 CompilerThre".
  */
 public final class CompilerThreads {
     /** The nice value for the compiler threads (0 to 19); 0 leaves them as they are. */
@@ -39,15 +45,18 @@ public final class CompilerThreads {
     private CompilerThreads() {
     }
 
+    /** The compiler threads' nice value before {@link #lowerPriority}, while they are lowered. */
+    private static Integer loweredFrom;
+
     /**
-     * Lowers this JVM's compiler threads to the nice value of {@link #NICE_PROPERTY}. Nothing to
-     * do when the JVM does not compile ({@code -Xint}: no compiler threads) or the value is 0.
-     * Never fails: a priority is an optimisation, so a problem is logged (a bad property as a
-     * warning, the rest at debug level).
+     * Lowers this JVM's compiler threads to the nice value of {@link #NICE_PROPERTY}, if this
+     * process may set them back ({@link #restorePriority}). Nothing to do when the JVM does not
+     * compile ({@code -Xint}: no compiler threads) or the value is 0. Never fails: a priority is
+     * an optimisation, so a problem is logged (a bad property as a warning, the rest at debug).
      *
      * @return the thread ids changed
      */
-    public static List<Integer> lowerPriority() {
+    public static synchronized List<Integer> lowerPriority() {
         if (System.getProperty("java.vm.info", "").contains("interpreted mode")) {
             return List.of(); // -Xint (bin/jvmm's short commands): no compiler threads, so no logger either
         }
@@ -59,9 +68,46 @@ public final class CompilerThreads {
             log.warn("{}; the JIT compiler threads keep their priority", e.getMessage());
             return List.of();
         }
-        if (nice == 0) {
+        if (nice == 0 || loweredFrom != null) {
             return List.of();
         }
+        int own;
+        try {
+            own = niceOf(Path.of("/proc/thread-self/stat"));
+            if (own >= nice || !maySetNice(own, Files.readString(Path.of("/proc/self/status")),
+                    Files.readString(Path.of("/proc/self/limits")))) {
+                log.debug("JIT compiler threads keep their priority: nice {} now, and this process could not set"
+                        + " them back from {} (no CAP_SYS_NICE, RLIMIT_NICE too low)", own, nice);
+                return List.of();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("JIT compiler threads keep their priority: {}", e.toString());
+            return List.of();
+        }
+        List<Integer> changed = setAll(nice, log);
+        loweredFrom = own;
+        log.debug("JIT compiler threads {} at nice {} until the vCPUs run", changed, nice);
+        return changed;
+    }
+
+    /**
+     * Sets the compiler threads back to the nice value they had before {@link #lowerPriority},
+     * once: called when a VM's vCPUs have started, from a thread without a seccomp filter.
+     *
+     * @return the thread ids changed
+     */
+    public static synchronized List<Integer> restorePriority() {
+        if (loweredFrom == null) {
+            return List.of();
+        }
+        Logger log = LoggerFactory.getLogger(CompilerThreads.class);
+        List<Integer> changed = setAll(loweredFrom, log);
+        log.debug("JIT compiler threads {} back at nice {}", changed, loweredFrom);
+        loweredFrom = null;
+        return changed;
+    }
+
+    private static List<Integer> setAll(int nice, Logger log) {
         List<Integer> changed = new ArrayList<>();
         try {
             for (int tid : compilerThreadIds(Path.of("/proc/self/task"))) {
@@ -74,10 +120,37 @@ public final class CompilerThreads {
                 }
             }
         } catch (IOException e) {
-            log.debug("JIT compiler threads not lowered: cannot read /proc/self/task: {}", e.toString());
+            log.debug("JIT compiler threads: cannot read /proc/self/task: {}", e.toString());
         }
-        log.debug("JIT compiler threads {} at nice {}", changed, nice);
         return changed;
+    }
+
+    /**
+     * Whether a process with this {@code status} and {@code limits} (the texts of
+     * /proc/self/status and /proc/self/limits, proc(5)) may set a thread's nice value down to
+     * {@code nice}: with CAP_SYS_NICE (bit 23 of CapEff), or when RLIMIT_NICE's soft limit is at
+     * least 20 - nice (getrlimit(2)).
+     */
+    static boolean maySetNice(int nice, String status, String limits) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("CapEff:") && (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 23)) != 0) {
+                return true;
+            }
+        }
+        for (String line : limits.split("\n")) {
+            if (line.startsWith("Max nice priority")) {
+                String soft = line.substring("Max nice priority".length()).strip().split("\\s+")[0];
+                return soft.equals("unlimited") || Long.parseLong(soft) >= 20 - nice;
+            }
+        }
+        return false;
+    }
+
+    /** The nice value in a /proc stat file: field 19, counted after the command name in parentheses (proc(5)). */
+    static int niceOf(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        String[] fields = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[19 - 3]);
     }
 
     /** The ids of the threads under {@code taskDir} (a /proc/PID/task) whose comm is a compiler thread's. */

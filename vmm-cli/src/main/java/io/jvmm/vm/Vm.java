@@ -3,6 +3,7 @@ package io.jvmm.vm;
 import io.jvmm.config.ConfigException;
 import io.jvmm.control.VmControl;
 import io.jvmm.devices.legacy.AcpiPmDevice;
+import io.jvmm.host.CompilerThreads;
 import io.jvmm.kvm.Kvm;
 import io.jvmm.kvm.KvmException;
 import io.jvmm.kvm.VcpuFd;
@@ -98,6 +99,9 @@ public final class Vm implements AutoCloseable, VmControl {
             state = State.RUNNING;
             threads.forEach(Thread::start);
         }
+        // The start is over: from here the guest's vCPUs may keep every CPU busy, and the device
+        // paths must not wait for compilers left at a lower priority (CompilerThreads).
+        CompilerThreads.restorePriority();
         try {
             return stopped.get();
         } catch (ExecutionException e) {
