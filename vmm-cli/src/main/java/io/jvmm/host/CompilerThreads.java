@@ -41,6 +41,8 @@ public final class CompilerThreads {
     /** The nice value for the compiler threads (0 to 19); 0 leaves them as they are. */
     public static final String NICE_PROPERTY = "jvmm.jit.nice";
     static final int DEFAULT_NICE = 10;
+    /** CAP_SYS_NICE, bit 23 of the capability sets (include/uapi/linux/capability.h). */
+    private static final int CAP_SYS_NICE = 23;
 
     private CompilerThreads() {
     }
@@ -74,10 +76,14 @@ public final class CompilerThreads {
         int own;
         try {
             own = niceOf(Path.of("/proc/thread-self/stat"));
-            if (own >= nice || !maySetNice(own, Files.readString(Path.of("/proc/self/status")),
+            if (own >= nice) {
+                log.debug("JIT compiler threads keep their priority: the process already runs at nice {}", own);
+                return List.of();
+            }
+            if (!maySetNice(own, Files.readString(Path.of("/proc/self/status")),
                     Files.readString(Path.of("/proc/self/limits")))) {
-                log.debug("JIT compiler threads keep their priority: nice {} now, and this process could not set"
-                        + " them back from {} (no CAP_SYS_NICE, RLIMIT_NICE too low)", own, nice);
+                log.debug("JIT compiler threads keep their priority: this process could not set them back from"
+                        + " nice {} to {} (no CAP_SYS_NICE, RLIMIT_NICE too low)", nice, own);
                 return List.of();
             }
         } catch (IOException | RuntimeException e) {
@@ -128,12 +134,13 @@ public final class CompilerThreads {
     /**
      * Whether a process with this {@code status} and {@code limits} (the texts of
      * /proc/self/status and /proc/self/limits, proc(5)) may set a thread's nice value down to
-     * {@code nice}: with CAP_SYS_NICE (bit 23 of CapEff), or when RLIMIT_NICE's soft limit is at
-     * least 20 - nice (getrlimit(2)).
+     * {@code nice}: with CAP_SYS_NICE in CapEff, or when RLIMIT_NICE's soft limit is at least
+     * 20 - nice (getrlimit(2)). The CapEff line is read as plugins-vfio's LockedMemoryLimit reads
+     * it for CAP_IPC_LOCK; that plugin depends on the SPI alone, so the two cannot share code.
      */
     static boolean maySetNice(int nice, String status, String limits) {
         for (String line : status.split("\n")) {
-            if (line.startsWith("CapEff:") && (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << 23)) != 0) {
+            if (line.startsWith("CapEff:") && (Long.parseUnsignedLong(line.substring(7).strip(), 16) & (1L << CAP_SYS_NICE)) != 0) {
                 return true;
             }
         }
