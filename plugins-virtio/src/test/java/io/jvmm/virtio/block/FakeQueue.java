@@ -117,6 +117,24 @@ public final class FakeQueue implements VirtioQueue {
     @Override
     public synchronized void signalUsed() {
         signals++;
+        notifyAll();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for {@code n} signals and returns how many came: a device
+     * adds a used chain and then signals, so a test that saw the chain may still be ahead of the
+     * signal.
+     */
+    public synchronized int awaitSignals(int n, long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (signals < n) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return signals;
     }
 
     @Override

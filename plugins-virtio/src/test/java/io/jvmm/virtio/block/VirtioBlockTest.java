@@ -54,7 +54,7 @@ class VirtioBlockTest {
             assertThat(memory.bytes(d1, 512)).containsOnly(9);
             assertThat(memory.readByte(s0)).isZero();
             assertThat(memory.readByte(s1)).isZero();
-            assertThat(q0.signals).isPositive();
+            assertThat(q0.awaitSignals(1, 5000)).isPositive();
 
             a.stopAndJoin();
             assertThat(a.workers).allSatisfy(t -> assertThat(t.isAlive()).isFalse());
