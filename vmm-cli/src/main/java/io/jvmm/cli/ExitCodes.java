@@ -49,6 +49,19 @@ public final class ExitCodes {
         return exit == io.jvmm.vm.VmExit.TRIPLE_FAULT ? GUEST_TRIPLE_FAULT : OK;
     }
 
+    /**
+     * {@link #forException} as picocli's exit code mapper. A named class, not a method reference:
+     * picocli's interfaces are Java 5 class files, and the class-data archive skips one that a
+     * lambda forces it to link at dump time ("Old class has been linked"), so every start opened
+     * picocli's jar to load this one interface (see vmm-cli/target/cds-dump.log).
+     */
+    static final class Mapper implements CommandLine.IExitCodeExceptionMapper {
+        @Override
+        public int getExitCode(Throwable exception) {
+            return forException(exception);
+        }
+    }
+
     /** The code for an exception thrown by a command. */
     public static int forException(Throwable e) {
         if (e instanceof ConfigException || e instanceof PluginException || e instanceof CommandLine.ParameterException

@@ -142,7 +142,7 @@ public final class JvmmCommand implements Callable<Integer> {
         });
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new ErrorReporter());
-        cl.setExitCodeExceptionMapper(ExitCodes::forException);
+        cl.setExitCodeExceptionMapper(new ExitCodes.Mapper());
         documentExitCodes(cl);
         return cl;
     }
