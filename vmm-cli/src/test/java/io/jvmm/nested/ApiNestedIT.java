@@ -36,8 +36,11 @@ class ApiNestedIT {
      * A counter line. What the console step types is echoed by the guest's tty, and n_tty can
      * write that echo between a line's digits and its newline ("COUNT 345echo CONSOLE-..." in
      * a CI run of 2026-12-06), so the number is what follows "COUNT " up to the first non-digit.
+     * A non-digit must follow: a snapshot that stops the VM can cut the log's last line between
+     * two digits ("COUNT 49" at the end of serial.log, "2" at the start of restored.log, in the
+     * project's CI of 2026-12-07), and that cut line is not a count.
      */
-    private static final Pattern COUNT = Pattern.compile("(?m)^COUNT (\\d+)(?!\\d)");
+    private static final Pattern COUNT = Pattern.compile("(?m)^COUNT (\\d+)(?=\\D)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path dir;
     private static NestedHost.Result l1;
@@ -110,8 +113,12 @@ class ApiNestedIT {
     }
 
     private static List<Integer> counts(String log) throws IOException {
+        return countsIn(read(log));
+    }
+
+    private static List<Integer> countsIn(String text) {
         List<Integer> out = new ArrayList<>();
-        Matcher m = COUNT.matcher(read(log));
+        Matcher m = COUNT.matcher(text);
         while (m.find()) {
             out.add(Integer.parseInt(m.group(1)));
         }
@@ -265,11 +272,17 @@ class ApiNestedIT {
     void aSnapshotByTheClientRestoresInANewProcessThatContinuesTheCounterAndAnswersOnItsSocket() throws IOException {
         assertThat(read("snapshot.exit").strip()).as(read("snapshot.out")).isEqualTo("0");
         assertThat(read("snapshot.out")).contains("apivm: snapshot written to " + dir.resolve("snap"));
+        // The restored guest's serial output continues the stopped one's byte for byte: a line the
+        // snapshot cut is completed by the first bytes after the restore, and no byte is lost or
+        // written twice (an OUT to the UART re-run after the restore would double a digit).
         List<Integer> before = counts("serial.log");
-        List<Integer> after = counts("restored.log");
-        assertThat(after).as(describe()).isNotEmpty();
+        List<Integer> joined = countsIn(read("serial.log") + read("restored.log"));
+        assertThat(joined.size()).as("counter lines after restore\n" + describe()).isGreaterThan(before.size());
         int last = before.get(before.size() - 1);
-        assertThat(after.get(0)).as("first after restore; last before " + last + "\n" + describe()).isBetween(last, last + 2);
+        for (int k = before.size(); k < joined.size(); k++) {
+            assertThat(joined.get(k)).as("counter line " + (k - before.size()) + " after restore; last before " + last
+                    + "\n" + describe()).isEqualTo(last + 1 + k - before.size());
+        }
         assertThat(read("ls-restored.out")).as(describe()).containsPattern("(?m)^apivm +\\d+ +RUNNING");
         assertThat(read("info-restored.out")).as(describe()).contains("state:   RUNNING", "vcpus:   1", "memory:  256 MiB");
         assertThat(read("shutdown.out").strip()).isEqualTo("apivm: stopped");

@@ -46,7 +46,7 @@ class VirtioSnapshotNestedIT {
               usleep 200000 2>/dev/null || sleep 0.2
             done
             """;
-    private static final Pattern ITER = Pattern.compile("(?m)^ITER (\\d+) rng=(\\d+) wrc=(\\d+) back=(\\S*) net=(\\d+) first=(\\S*)\\r?$");
+    private static final Pattern ITER = Pattern.compile("(?m)^ITER (\\d+) rng=(\\d+) wrc=(\\d+) back=(\\S*) net=(\\d+) first=(\\S*)\\r?\n");
     private static Path dir;
     private static NestedHost.Result l1;
 
