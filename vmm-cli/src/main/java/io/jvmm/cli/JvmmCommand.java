@@ -85,6 +85,7 @@ public final class JvmmCommand implements Callable<Integer> {
             System.exit(ExitCodes.OK);
         }
         JnaStartup.skipLdconfig();
+        PicocliStartup.skipUnusedConverters();
         LogLevel.applyFromArgs(Arrays.asList(args));
         CompilerThreads.lowerPriority(); // before the work they would compete with (a no-op under -Xint)
         Detach.rememberArgs(args);
