@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is the protocol (virtio 1.2, 5.10.6) and the selector loop; the connections
  * are kept by {@link ConnectionTable}, the packets toward the guest are made by
- * {@link GuestPackets}, and a host client's first line is read by {@link ConnectLine}.
+ * {@link GuestPackets} and put into the receive queue by {@link ReceiveFiller}, and a host
+ * client's first line is read by {@link ConnectLine}.
  */
 final class VsockMuxer {
     /** Largest payload taken from one guest packet; Linux sends at most 64 KiB. */
@@ -64,10 +65,7 @@ final class VsockMuxer {
     private final ConnectionTable connections = new ConnectionTable();
     private final GuestPackets packets;
     private final Map<SocketChannel, ConnectLine> pendingClients = new HashMap<>();
-    private final ByteBuffer piece = ByteBuffer.allocate(MAX_PAYLOAD);
-    /** A receive chain taken but not filled (nothing to read after all); used next. */
-    private DescriptorChain heldRx;
-    private volatile boolean rxMaybeAvailable = true;
+    private final ReceiveFiller receive;
     private SelectionKey listenerKey;
 
     VsockMuxer(String id, long guestCid, Path socket, ServerSocketChannel listener) throws IOException {
@@ -77,11 +75,12 @@ final class VsockMuxer {
         this.listener = listener;
         this.selector = Selector.open();
         this.packets = new GuestPackets(id, guestCid);
+        this.receive = new ReceiveFiller(connections, packets, this::reset);
     }
 
     /** The receive queue was notified: buffers may be there now. */
     void rxNotified() {
-        rxMaybeAvailable = true;
+        receive.notified();
         selector.wakeup();
     }
 
@@ -335,7 +334,7 @@ final class VsockMuxer {
     void serve(VirtioQueue rx) {
         try {
             synchronized (this) {
-                heldRx = null;
+                receive.forgetHeld();
                 if (listenerKey == null) {
                     listener.configureBlocking(false);
                     listenerKey = listener.register(selector, SelectionKey.OP_ACCEPT);
@@ -349,7 +348,7 @@ final class VsockMuxer {
                     }
                     handleReady();
                     expireConnects(System.nanoTime());
-                    toGuest(rx);
+                    receive.fill(rx);
                     updateInterest();
                 }
             }
@@ -357,7 +356,7 @@ final class VsockMuxer {
             throw new java.io.UncheckedIOException("vsock selector", e);
         } finally {
             synchronized (this) {
-                heldRx = null; // taken again by the next activation (pause keeps it available)
+                receive.forgetHeld(); // taken again by the next activation (pause keeps it available)
             }
         }
     }
@@ -450,105 +449,6 @@ final class VsockMuxer {
         finishShutdown(c);
     }
 
-    /** Fills receive buffers: resets first, then each connection's control packets, then data. */
-    private void toGuest(VirtioQueue rx) {
-        boolean used = false;
-        try {
-            for (VsockHeader rst; (rst = packets.peekReset()) != null; ) {
-                DescriptorChain chain = takeRx(rx);
-                if (chain == null) {
-                    return;
-                }
-                rx.addUsed(chain, packets.write(chain, rst, null, 0));
-                packets.pollReset();
-                used = true;
-            }
-            for (Iterator<Connection> it = connections.controlPending(); it.hasNext();) {
-                Connection c = it.next();
-                while (c.hasControl()) {
-                    DescriptorChain chain = takeRx(rx);
-                    if (chain == null) {
-                        return;
-                    }
-                    rx.addUsed(chain, packets.write(chain, packets.control(c), null, 0));
-                    used = true;
-                }
-                it.remove();
-            }
-            for (Connection c : connections.snapshot()) {
-                if (!readable(c)) {
-                    continue;
-                }
-                while (c.hostReadable && readable(c)) {
-                    DescriptorChain chain = takeRx(rx);
-                    if (chain == null) {
-                        return;
-                    }
-                    long room = chain.writableBytes() - VsockHeader.SIZE;
-                    int want = (int) Math.min(Math.min(room, c.peerCredit()), MAX_PAYLOAD);
-                    if (want <= 0) {
-                        heldRx = chain;
-                        if (room <= 0) {
-                            heldRx = null;
-                            rx.addUsed(chain, 0); // a buffer too small for a header carries nothing
-                            used = true;
-                        }
-                        break;
-                    }
-                    piece.clear().limit(want);
-                    int n;
-                    try {
-                        n = c.channel.read(piece);
-                    } catch (IOException e) {
-                        heldRx = chain;
-                        reset(c);
-                        break;
-                    }
-                    if (n <= 0) {
-                        heldRx = chain;
-                        c.hostReadable = false; // nothing now; the selector says when there is
-                        if (n < 0) {
-                            c.hostEof = true;
-                            c.sendShutdown = true;
-                            connections.owesControl(c);
-                        }
-                        break;
-                    }
-                    VsockHeader h = packets.header(c, VsockHeader.OP_RW, 0, n);
-                    rx.addUsed(chain, packets.write(chain, h, piece.array(), n));
-                    c.txCnt += n;
-                    used = true;
-                    if (n < want) {
-                        c.hostReadable = false; // drained for now; the selector says when there is more
-                        break;
-                    }
-                }
-            }
-        } finally {
-            if (used) {
-                rx.signalUsed();
-            }
-        }
-    }
-
-    private boolean readable(Connection c) {
-        return c.state == Connection.State.ESTABLISHED && !c.hostEof && !c.guestRcvShut && c.peerCredit() > 0
-                && connections.holds(c);
-    }
-
-    private DescriptorChain takeRx(VirtioQueue rx) {
-        DescriptorChain c = heldRx;
-        if (c != null) {
-            heldRx = null;
-            return c;
-        }
-        c = rx.pop();
-        if (c == null) {
-            rxMaybeAvailable = false;
-        }
-        return c;
-    }
-
     private void updateInterest() {
         for (Connection c : connections.takeUnregistered()) {
             try {
@@ -557,13 +457,13 @@ final class VsockMuxer {
                 reset(c);
             }
         }
-        boolean rxOk = rxMaybeAvailable || heldRx != null;
+        boolean rxOk = receive.hasRoom();
         for (Connection c : connections.all()) {
             if (c.key == null || !c.key.isValid()) {
                 continue;
             }
             int ops = 0;
-            if (rxOk && readable(c)) {
+            if (rxOk && receive.readable(c)) {
                 ops |= SelectionKey.OP_READ;
             }
             if (c.toHost != null && c.toHost.position() > 0) {
@@ -583,8 +483,7 @@ final class VsockMuxer {
         }
         pendingClients.clear();
         packets.clearResets();
-        heldRx = null;
-        rxMaybeAvailable = true;
+        receive.reset();
     }
 
     synchronized void close() {
