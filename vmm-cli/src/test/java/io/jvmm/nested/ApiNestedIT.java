@@ -275,8 +275,9 @@ class ApiNestedIT {
         // The restored guest's serial output continues the stopped one's byte for byte: a line the
         // snapshot cut is completed by the first bytes after the restore, and no byte is lost or
         // written twice (an OUT to the UART re-run after the restore would double a digit).
-        List<Integer> before = counts("serial.log");
-        List<Integer> joined = countsIn(read("serial.log") + read("restored.log"));
+        String serial = read("serial.log");
+        List<Integer> before = countsIn(serial);
+        List<Integer> joined = countsIn(serial + read("restored.log"));
         assertThat(joined.size()).as("counter lines after restore\n" + describe()).isGreaterThan(before.size());
         int last = before.get(before.size() - 1);
         for (int k = before.size(); k < joined.size(); k++) {

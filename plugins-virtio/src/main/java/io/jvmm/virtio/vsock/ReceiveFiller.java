@@ -49,8 +49,8 @@ final class ReceiveFiller {
 
     /** Driver reset: no chain is held, and the next look at the queue is worth making. */
     void reset() {
-        held = null;
-        maybeAvailable = true;
+        forgetHeld();
+        notified();
     }
 
     /** Whether {@code c} may send the guest data now. */
