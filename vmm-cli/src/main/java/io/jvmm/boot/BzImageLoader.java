@@ -3,6 +3,7 @@ package io.jvmm.boot;
 import io.jvmm.spi.GuestMemory;
 import io.jvmm.vm.X86Layout;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -14,9 +15,9 @@ import java.nio.file.Path;
 public final class BzImageLoader implements KernelLoader {
     private final Path path;
     private final SetupHeader header;
-    private final byte[] image;
+    private final KernelBytes image;
 
-    private BzImageLoader(Path path, SetupHeader header, byte[] image) {
+    private BzImageLoader(Path path, SetupHeader header, KernelBytes image) {
         this.path = path;
         this.header = header;
         this.image = image;
@@ -24,7 +25,12 @@ public final class BzImageLoader implements KernelLoader {
 
     /** Checks the header of {@code image} (a bzImage by its magic numbers). */
     public static BzImageLoader parse(Path path, byte[] image) throws BootException {
-        return new BzImageLoader(path, SetupHeader.parse(path.toString(), image), image);
+        return parse(path, image, KernelBytes.of(image));
+    }
+
+    /** As above; {@code prefix} is the start of {@code image} ({@link SetupHeader#PREFIX} bytes, or all of a shorter one). */
+    static BzImageLoader parse(Path path, byte[] prefix, KernelBytes image) throws BootException {
+        return new BzImageLoader(path, SetupHeader.parse(path.toString(), prefix, image.size()), image);
     }
 
     @Override
@@ -39,7 +45,7 @@ public final class BzImageLoader implements KernelLoader {
     @Override
     public LoadedKernel.BzImage load(GuestMemory memory, RamLayout ram) throws BootException {
         long load = X86Layout.KERNEL_LOAD;
-        int payload = image.length - header.setupSize();
+        long payload = image.size() - header.setupSize();
         // The decompressor needs init_size bytes from its runtime start before it knows the
         // memory map, so nothing else (the initramfs) may go there.
         long end = Math.max(load + payload, header.runtimeStart(load) + header.initSize());
@@ -48,7 +54,11 @@ public final class BzImageLoader implements KernelLoader {
                     "%s needs guest RAM up to 0x%x to decompress, but low RAM ends at 0x%x; give the guest at least %d MiB",
                     path, end, ram.lowRamEnd(), (end + (1 << 20) - 1) >> 20));
         }
-        memory.write(load, image, header.setupSize(), payload);
+        try {
+            image.copyTo(memory, load, header.setupSize(), payload);
+        } catch (IOException e) {
+            throw new BootException("cannot read kernel " + path + ": " + e.getMessage(), e);
+        }
         long initrdLimit = Math.min(header.initrdAddrMax() + 1, ram.lowRamEnd());
         return new LoadedKernel.BzImage(header, load, end, initrdLimit);
     }

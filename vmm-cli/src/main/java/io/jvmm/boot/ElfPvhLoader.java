@@ -4,6 +4,8 @@ import io.jvmm.spi.GuestMemory;
 import io.jvmm.spi.GuestMemoryException;
 import io.jvmm.vm.X86Layout;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -38,29 +40,44 @@ public final class ElfPvhLoader implements KernelLoader {
         }
     }
 
+    /** Of a note segment, at most this much is searched for the PVH note (Linux's notes are a few hundred bytes). */
+    static final int MAX_NOTES = 1 << 16;
+
     private final Path path;
-    private final byte[] image;
+    private final KernelBytes image;
     private final List<Segment> segments;
     private final long entryPoint;
 
-    private ElfPvhLoader(Path path, byte[] image, List<Segment> segments, long entryPoint) {
+    private ElfPvhLoader(Path path, KernelBytes image, List<Segment> segments, long entryPoint) {
         this.path = path;
         this.image = image;
         this.segments = segments;
         this.entryPoint = entryPoint;
     }
 
+    /** Whether {@code image} (a file's start) begins with the ELF magic. */
     static boolean looksLikeElf(byte[] image) {
         return image.length >= 4 && image[0] == 0x7f && image[1] == 'E' && image[2] == 'L' && image[3] == 'F';
     }
 
     /** Checks that {@code image} (an ELF file by its magic) is an x86-64 kernel with a PVH entry. */
     public static ElfPvhLoader parse(Path path, byte[] image) throws BootException {
-        if (image.length < EHDR_SIZE) {
-            throw new BootException(path + " is truncated: " + image.length + " bytes is less than an ELF64 header");
+        try {
+            return parse(path, KernelBytes.of(image));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an array is never short of its own size
         }
-        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-        if (image[EI_CLASS] != ELFCLASS64 || image[EI_DATA] != ELFDATA2LSB || b.getShort(18) != EM_X86_64) {
+    }
+
+    /** As above, reading only the ELF header, the program headers and the notes. */
+    static ElfPvhLoader parse(Path path, KernelBytes image) throws BootException, IOException {
+        long length = image.size();
+        if (length < EHDR_SIZE) {
+            throw new BootException(path + " is truncated: " + length + " bytes is less than an ELF64 header");
+        }
+        byte[] ehdr = image.read(0, EHDR_SIZE);
+        ByteBuffer b = ByteBuffer.wrap(ehdr).order(ByteOrder.LITTLE_ENDIAN);
+        if (ehdr[EI_CLASS] != ELFCLASS64 || ehdr[EI_DATA] != ELFDATA2LSB || b.getShort(18) != EM_X86_64) {
             throw new BootException(path + " is an ELF file but not a little-endian x86-64 ELF64 one");
         }
         if (b.getShort(16) != ET_EXEC) {
@@ -73,22 +90,23 @@ public final class ElfPvhLoader implements KernelLoader {
             throw new BootException(path + " has no usable ELF program headers");
         }
         // Unsigned offsets from the file (ELF-64 1.5, "ELF Header"): compare without adding, so a
-        // huge e_phoff cannot wrap past the check. image.length - table cannot overflow.
-        if (phoff < 0 || phoff > image.length - (long) phnum * PHDR_SIZE) {
+        // huge e_phoff cannot wrap past the check. length - table cannot overflow.
+        if (phoff < 0 || phoff > length - (long) phnum * PHDR_SIZE) {
             throw new BootException(path + " is truncated or not a valid ELF file: its program headers (e_phoff 0x"
                     + Long.toUnsignedString(phoff, 16) + ", " + phnum + " entries) lie outside the file");
         }
+        ByteBuffer table = ByteBuffer.wrap(image.read(phoff, phnum * PHDR_SIZE)).order(ByteOrder.LITTLE_ENDIAN);
         List<Segment> segments = new ArrayList<>();
         long entry = -1;
         for (int i = 0; i < phnum; i++) {
-            int ph = (int) (phoff + (long) i * PHDR_SIZE);
-            int type = b.getInt(ph);
-            long offset = b.getLong(ph + 8);
-            long paddr = b.getLong(ph + 24);
-            long filesz = b.getLong(ph + 32);
-            long memsz = b.getLong(ph + 40);
-            long align = b.getLong(ph + 48);
-            if ((type == PT_LOAD || type == PT_NOTE) && !inFile(offset, filesz, image.length)) {
+            int ph = i * PHDR_SIZE;
+            int type = table.getInt(ph);
+            long offset = table.getLong(ph + 8);
+            long paddr = table.getLong(ph + 24);
+            long filesz = table.getLong(ph + 32);
+            long memsz = table.getLong(ph + 40);
+            long align = table.getLong(ph + 48);
+            if ((type == PT_LOAD || type == PT_NOTE) && !inFile(offset, filesz, length)) {
                 throw new BootException(String.format("%s is truncated or not a valid ELF file: segment %d (offset 0x%s, "
                         + "0x%s bytes) lies outside the file", path, i, Long.toUnsignedString(offset, 16),
                         Long.toUnsignedString(filesz, 16)));
@@ -99,7 +117,9 @@ public final class ElfPvhLoader implements KernelLoader {
                 }
                 segments.add(new Segment(i, offset, paddr, filesz, memsz));
             } else if (type == PT_NOTE && entry < 0) {
-                entry = findPvhEntry(b, (int) offset, (int) filesz, align == 8 ? 8 : 4);
+                byte[] notes = image.read(offset, (int) Math.min(filesz, MAX_NOTES));
+                entry = findPvhEntry(ByteBuffer.wrap(notes).order(ByteOrder.LITTLE_ENDIAN), 0, notes.length,
+                        align == 8 ? 8 : 4);
             }
         }
         if (entry < 0) {
@@ -117,7 +137,7 @@ public final class ElfPvhLoader implements KernelLoader {
     }
 
     /** Whether {@code [offset, offset + size)}, unsigned 64-bit values from the file, lies in a file of {@code length} bytes. */
-    private static boolean inFile(long offset, long size, int length) {
+    private static boolean inFile(long offset, long size, long length) {
         return offset >= 0 && size >= 0 && offset <= length && size <= length - offset;
     }
 
@@ -185,10 +205,12 @@ public final class ElfPvhLoader implements KernelLoader {
                 throw outside(s, ram, null);
             }
             try {
-                memory.write(s.physicalAddress(), image, (int) s.fileOffset(), (int) s.fileSize());
+                image.copyTo(memory, s.physicalAddress(), s.fileOffset(), s.fileSize());
                 zero(memory, s.physicalAddress() + s.fileSize(), s.memorySize() - s.fileSize());
             } catch (GuestMemoryException ex) {
                 throw outside(s, ram, ex);
+            } catch (IOException ex) {
+                throw new BootException("cannot read kernel " + path + ": " + ex.getMessage(), ex);
             }
             end = Math.max(end, s.end());
         }

@@ -3,7 +3,6 @@ package io.jvmm.boot;
 import io.jvmm.spi.GuestMemory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.nio.file.StandardOpenOption;
 /** Places an initramfs as high as the kernel allows and copies it into guest memory. */
 public final class InitrdLoader {
     static final long PAGE_SIZE = 4096;
-    private static final int CHUNK = 1 << 20;
 
     private InitrdLoader() {
     }
@@ -46,26 +44,12 @@ public final class InitrdLoader {
                         "initramfs %s (%d MiB) does not fit between the kernel's end 0x%x and 0x%x; give the guest more memory",
                         path, (size + (1 << 20) - 1) >> 20, kernel.end(), kernel.initrdLimit()));
             }
-            copy(in, memory, start, size, path);
+            // Straight into guest RAM: through a heap array, the JDK would keep a temporary
+            // direct buffer of the read's size cached for the VM's life (GuestFileCopy).
+            GuestFileCopy.copy(in, 0, memory, start, size);
             return new Initrd(start, size);
         } catch (IOException e) {
             throw new BootException("cannot read initramfs " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void copy(FileChannel in, GuestMemory memory, long gpa, long size, Path path)
-            throws IOException, BootException {
-        byte[] chunk = new byte[(int) Math.min(size, CHUNK)];
-        ByteBuffer buf = ByteBuffer.wrap(chunk);
-        long done = 0;
-        while (done < size) {
-            buf.clear().limit((int) Math.min(chunk.length, size - done));
-            int n = in.read(buf, done);
-            if (n < 0) {
-                throw new BootException("initramfs " + path + " shrank while it was being read");
-            }
-            memory.write(gpa + done, chunk, 0, n);
-            done += n;
         }
     }
 }

@@ -106,14 +106,19 @@ public record SetupHeader(int setupSects, long syssize, int version, int loadfla
         return (b.getShort(BOOT_FLAG) & 0xffff) == BOOT_FLAG_MAGIC && b.getInt(HEADER) == HEADER_MAGIC;
     }
 
+    /** The most of a file's start that {@link #parse} reads: the header ends by 0x202 + 0xff. */
+    static final int PREFIX = 0x400;
+
     /**
-     * Reads and checks the header of {@code image}, which {@link #looksLikeBzImage} accepted.
+     * Reads and checks the header of an image that {@link #looksLikeBzImage} accepted.
      *
-     * @param name the file, for messages
+     * @param name     the file, for messages
+     * @param image    the file's first {@code min(fileSize, PREFIX)} bytes
+     * @param fileSize the whole file's size
      */
-    static SetupHeader parse(String name, byte[] image) throws BootException {
-        if (image.length < MIN_HEADER_END) {
-            throw truncated(name, MIN_HEADER_END, image.length);
+    static SetupHeader parse(String name, byte[] image, long fileSize) throws BootException {
+        if (fileSize < MIN_HEADER_END) {
+            throw truncated(name, MIN_HEADER_END, fileSize);
         }
         ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
         int version = b.getShort(VERSION) & 0xffff;
@@ -130,8 +135,8 @@ public record SetupHeader(int setupSects, long syssize, int version, int loadfla
                     "%s has a protocol %d.%02d header that ends at 0x%x, before init_size", name, version >> 8,
                     version & 0xff, headerEnd));
         }
-        if (image.length < headerEnd) {
-            throw truncated(name, headerEnd, image.length);
+        if (fileSize < headerEnd) {
+            throw truncated(name, headerEnd, fileSize);
         }
         int xloadflags = b.getShort(XLOADFLAGS) & 0xffff;
         if ((xloadflags & XLF_KERNEL_64) == 0) {
@@ -143,8 +148,8 @@ public record SetupHeader(int setupSects, long syssize, int version, int loadfla
         }
         long syssize = b.getInt(SYSSIZE) & 0xffff_ffffL;
         long expected = (setupSects + 1) * 512L + Math.max(syssize * 16, 1);
-        if (image.length < expected) {
-            throw truncated(name, expected, image.length);
+        if (fileSize < expected) {
+            throw truncated(name, expected, fileSize);
         }
         long initrdAddrMax = b.getInt(INITRD_ADDR_MAX) & 0xffff_ffffL;
         return new SetupHeader(
