@@ -3,7 +3,6 @@ package io.jvmm.boot;
 import io.jvmm.spi.GuestMemory;
 import io.jvmm.vm.X86Layout;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -54,11 +53,7 @@ public final class BzImageLoader implements KernelLoader {
                     "%s needs guest RAM up to 0x%x to decompress, but low RAM ends at 0x%x; give the guest at least %d MiB",
                     path, end, ram.lowRamEnd(), (end + (1 << 20) - 1) >> 20));
         }
-        try {
-            image.copyTo(memory, load, header.setupSize(), payload);
-        } catch (IOException e) {
-            throw new BootException("cannot read kernel " + path + ": " + e.getMessage(), e);
-        }
+        image.copyTo(memory, load, header.setupSize(), payload);
         long initrdLimit = Math.min(header.initrdAddrMax() + 1, ram.lowRamEnd());
         return new LoadedKernel.BzImage(header, load, end, initrdLimit);
     }

@@ -4,8 +4,6 @@ import io.jvmm.spi.GuestMemory;
 import io.jvmm.spi.GuestMemoryException;
 import io.jvmm.vm.X86Layout;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -62,22 +60,20 @@ public final class ElfPvhLoader implements KernelLoader {
 
     /** Checks that {@code image} (an ELF file by its magic) is an x86-64 kernel with a PVH entry. */
     public static ElfPvhLoader parse(Path path, byte[] image) throws BootException {
-        try {
-            return parse(path, KernelBytes.of(image));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // an array is never short of its own size
-        }
+        return parse(path, image, KernelBytes.of(image));
     }
 
-    /** As above, reading only the ELF header, the program headers and the notes. */
-    static ElfPvhLoader parse(Path path, KernelBytes image) throws BootException, IOException {
+    /**
+     * As above, reading only the program headers and the notes beyond {@code prefix}, the
+     * image's start that the caller read (at least the ELF header when the image has one).
+     */
+    static ElfPvhLoader parse(Path path, byte[] prefix, KernelBytes image) throws BootException {
         long length = image.size();
         if (length < EHDR_SIZE) {
             throw new BootException(path + " is truncated: " + length + " bytes is less than an ELF64 header");
         }
-        byte[] ehdr = image.read(0, EHDR_SIZE);
-        ByteBuffer b = ByteBuffer.wrap(ehdr).order(ByteOrder.LITTLE_ENDIAN);
-        if (ehdr[EI_CLASS] != ELFCLASS64 || ehdr[EI_DATA] != ELFDATA2LSB || b.getShort(18) != EM_X86_64) {
+        ByteBuffer b = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN);
+        if (prefix[EI_CLASS] != ELFCLASS64 || prefix[EI_DATA] != ELFDATA2LSB || b.getShort(18) != EM_X86_64) {
             throw new BootException(path + " is an ELF file but not a little-endian x86-64 ELF64 one");
         }
         if (b.getShort(16) != ET_EXEC) {
@@ -209,8 +205,6 @@ public final class ElfPvhLoader implements KernelLoader {
                 zero(memory, s.physicalAddress() + s.fileSize(), s.memorySize() - s.fileSize());
             } catch (GuestMemoryException ex) {
                 throw outside(s, ram, ex);
-            } catch (IOException ex) {
-                throw new BootException("cannot read kernel " + path + ": " + ex.getMessage(), ex);
             }
             end = Math.max(end, s.end());
         }

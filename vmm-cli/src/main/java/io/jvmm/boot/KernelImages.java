@@ -1,7 +1,6 @@
 package io.jvmm.boot;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -35,20 +34,16 @@ public final class KernelImages {
 
     /** As {@link #open}, for an image already in memory; {@code path} names it in messages. */
     public static KernelLoader of(Path path, byte[] image) throws BootException {
-        try {
-            return of(path, KernelBytes.of(image));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // an array is never short of its own size
-        }
+        return of(path, KernelBytes.of(image));
     }
 
-    private static KernelLoader of(Path path, KernelBytes image) throws BootException, IOException {
+    private static KernelLoader of(Path path, KernelBytes image) throws BootException {
         byte[] prefix = image.read(0, (int) Math.min(image.size(), SetupHeader.PREFIX));
         if (SetupHeader.looksLikeBzImage(prefix)) {
             return BzImageLoader.parse(path, prefix, image);
         }
         if (ElfPvhLoader.looksLikeElf(prefix)) {
-            return ElfPvhLoader.parse(path, image);
+            return ElfPvhLoader.parse(path, prefix, image);
         }
         throw new BootException(path + " is not a Linux kernel image (no bzImage header and not an ELF file)");
     }

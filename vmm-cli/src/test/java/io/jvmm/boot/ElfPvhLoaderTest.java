@@ -25,12 +25,7 @@ class ElfPvhLoaderTest {
 
         LoadedKernel.Pvh loaded = ElfPvhLoader.parse(NAME, elf.build()).load(mem, ram);
 
-        byte[] data = new byte[elf.fileSize];
-        mem.read(elf.paddr, data);
-        assertThat(data).isEqualTo(elf.data());
-        byte[] bss = new byte[(int) elf.memSize - elf.fileSize];
-        mem.read(elf.paddr + elf.fileSize, bss);
-        assertThat(bss).containsOnly(0);
+        elf.assertLoadedIn(mem);
         assertThat(loaded.entryPoint()).isEqualTo(0x100_0040);
         assertThat(loaded.end()).isEqualTo(elf.paddr + elf.memSize);
         assertThat(loaded.initrdLimit()).isEqualTo(64 * MIB);

@@ -53,12 +53,7 @@ class KernelFileLoadTest {
 
         LoadedKernel.Pvh loaded = ((ElfPvhLoader) KernelImages.open(write("vmlinux", elf.build()))).load(mem, ram);
 
-        byte[] data = new byte[elf.fileSize];
-        mem.read(elf.paddr, data);
-        assertThat(data).isEqualTo(elf.data());
-        byte[] bss = new byte[(int) elf.memSize - elf.fileSize];
-        mem.read(elf.paddr + elf.fileSize, bss);
-        assertThat(bss).containsOnly(0);
+        elf.assertLoadedIn(mem);
         assertThat(loaded.entryPoint()).isEqualTo(0x100_0040);
     }
 

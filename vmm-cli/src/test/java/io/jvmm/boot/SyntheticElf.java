@@ -1,5 +1,8 @@
 package io.jvmm.boot;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jvmm.spi.GuestMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -27,6 +30,16 @@ final class SyntheticElf {
             d[i] = (byte) (i * 13 + 1);
         }
         return d;
+    }
+
+    /** Checks that guest memory holds the segment's data at its address and zeroes for the rest of it (.bss). */
+    void assertLoadedIn(GuestMemory mem) {
+        byte[] loaded = new byte[fileSize];
+        mem.read(paddr, loaded);
+        assertThat(loaded).isEqualTo(data());
+        byte[] bss = new byte[(int) memSize - fileSize];
+        mem.read(paddr + fileSize, bss);
+        assertThat(bss).containsOnly(0);
     }
 
     byte[] build() {
