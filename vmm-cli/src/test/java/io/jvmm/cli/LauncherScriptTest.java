@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +56,26 @@ class LauncherScriptTest {
         assertThat(argsOf("17.0.15", "check", "vm.toml")).doesNotContain("-Xms48m");
     }
 
+    @Test
+    void aVmHostMapsTheArchiveMadeForItAndKeepsItsAddressRandom() throws Exception {
+        for (String command : List.of("run", "restore", "shell")) {
+            List<String> args = argsOf("17.0.15", command, "x");
+            assertThat(args).as(command)
+                    .anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith("/vmm-cli/target/jvmm-vm.jsa"))
+                    .doesNotContain("-XX:ArchiveRelocationMode=0");
+        }
+    }
+
+    @Test
+    void shortCommandsMapTheWholeArchiveWhereItWasDumped() throws Exception {
+        for (String command : List.of("check", "ls", "--version", "pause")) {
+            List<String> args = argsOf("17.0.15", command);
+            assertThat(args).as(command)
+                    .anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=") && a.endsWith("/vmm-cli/target/jvmm.jsa"))
+                    .contains("-XX:ArchiveRelocationMode=0");
+        }
+    }
+
     /** What a stand-in JVM of {@code version} (no release file when null) is started with for {@code args}. */
     private List<String> argsOf(String version, String... args) throws IOException, InterruptedException {
         Path root = Files.createTempDirectory(dir, "repo");
@@ -62,6 +83,11 @@ class LauncherScriptTest {
         Files.copy(Path.of("..", "bin", "jvmm"), bin.resolve("jvmm"), StandardCopyOption.COPY_ATTRIBUTES);
         Path target = Files.createDirectories(root.resolve("vmm-cli/target"));
         Files.write(target.resolve("jvmm-cli.jar"), new byte[0]);
+        // The build's two class-data archives, newer than the jar as a build leaves them.
+        FileTime built = FileTime.fromMillis(Files.getLastModifiedTime(target.resolve("jvmm-cli.jar")).toMillis() + 10_000);
+        for (String jsa : List.of("jvmm.jsa", "jvmm-vm.jsa")) {
+            Files.setLastModifiedTime(Files.write(target.resolve(jsa), new byte[0]), built);
+        }
         Path jdk = Files.createDirectories(root.resolve("jdk/bin"));
         Path java = jdk.resolve("java");
         Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
