@@ -50,10 +50,11 @@ class LauncherScriptTest {
     }
 
     @Test
-    void aVmHostStartsWithTheMeasuredHeapWhateverTheHostsRam() throws Exception {
+    void aVmHostStartsWithTheMeasuredHeapAndYoungGenerationWhateverTheHostsRam() throws Exception {
         assertThat(argsOf("17.0.8", "run", "vm.toml")).contains("-Xms48m");
         assertThat(argsOf("17.0.15", "restore", "snap")).contains("-Xms48m");
-        assertThat(argsOf("17.0.15", "check", "vm.toml")).doesNotContain("-Xms48m");
+        assertThat(argsOf("17.0.15", "shell", "vm.toml")).contains("-Xms48m", "-Xmn8m");
+        assertThat(argsOf("17.0.15", "check", "vm.toml")).doesNotContain("-Xms48m").doesNotContain("-Xmn8m");
     }
 
     @Test
