@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * as many chains as it fills, with {@code num_buffers} set in the header. Chains left unfilled
  * stay with the worker for the next frame, so no chain is ever put back. The tap is read only
  * when there are guest buffers: frames wait in the tap's queue (and the host drops them when it
- * overflows), never in jvmm.
+ * overflows), and at most one frame waits in jvmm: one read while the driver had posted less
+ * room than it needs, kept until the driver posts more (as QEMU keeps a packet it has read
+ * until virtqueue_avail_bytes says it fits). Dropping it instead, as this worker did until
+ * 2026-12-07, threw away 64 KiB TCP segments whenever the guest's ring ran low during a host ->
+ * guest transfer, and TCP then backed off (in that day's benchmark, every jvmm VM that reached
+ * the host -> guest transfer dropped some).
  *
  * <p>Why one copy, as QEMU makes, and not a {@code readv} straight into guest buffers: the
  * frame's size is known only after the read, so that {@code readv} needed a vector of every held
@@ -54,6 +59,11 @@ final class RxWorker implements Runnable {
     private final Poller poller;
     private long heldBytes;
     private boolean ranDry;
+    /**
+     * Length of the frame in {@link #frame} that waits for room in the guest's buffers; 0 when
+     * none. A pause or reset ends the worker with it unsent: one frame lost, as on a wire.
+     */
+    private int pending;
     private long dropped;
 
     RxWorker(Tap tap, VirtioQueue queue, long features, int mtu) {
@@ -72,6 +82,23 @@ final class RxWorker implements Runnable {
         int sinceSignal = 0;
         while (!queue.stopped()) {
             takeChains();
+            if (pending > 0) {
+                if (fits(pending)) {
+                    deliver(pending);
+                    pending = 0;
+                } else if (held.size() >= queue.size()) {
+                    // Every head of the ring is ours and still too small: none can come.
+                    noteDrop("a " + pending + "-byte frame is larger than the whole receive ring ("
+                            + heldBytes + " bytes)");
+                    pending = 0;
+                } else {
+                    // Hand back what is used so the driver refills, and wait for its kick.
+                    queue.signalUsed();
+                    sinceSignal = 0;
+                    await(false);
+                }
+                continue;
+            }
             if (!haveRoom()) {
                 queue.signalUsed();
                 sinceSignal = 0;
@@ -88,6 +115,10 @@ final class RxWorker implements Runnable {
                 continue;
             }
             if (n > 0) {
+                if (!fits(n)) {
+                    pending = n; // mergeable buffers only: readFrame dropped any other misfit
+                    continue;
+                }
                 deliver(n);
                 if (++sinceSignal >= SIGNAL_EVERY) {
                     queue.signalUsed();
@@ -117,8 +148,8 @@ final class RxWorker implements Runnable {
     }
 
     /**
-     * Room for a frame: with mergeable buffers, enough for the largest one, or whatever the
-     * driver has posted if it has no more (a frame too big for that is dropped).
+     * Room to read a frame: with mergeable buffers, enough for the largest one, or whatever the
+     * driver has posted if it has no more (a frame too big for that then waits, see {@link #pending}).
      */
     private boolean haveRoom() {
         if (held.isEmpty()) {
@@ -148,11 +179,17 @@ final class RxWorker implements Runnable {
         if (n == 0) {
             return 0; // end of file: only a socket standing in for the tap in tests says that
         }
-        long room = mergeable ? heldBytes : held.peek().capacity();
-        if (n > frame.capacity() || n > room) {
+        if (n > frame.capacity()) {
             // The tap reports the whole frame's length but copied only what fit.
-            noteDrop("a " + n + "-byte frame did not fit the " + Math.min(room, frame.capacity())
-                    + " bytes of receive buffers");
+            noteDrop("a " + n + "-byte frame is larger than the " + frame.capacity()
+                    + " bytes the negotiated features allow");
+            return -1;
+        }
+        if (!mergeable && n > held.peek().capacity()) {
+            // 5.1.6.3.1: without mergeable buffers one chain takes one frame, and the driver posts
+            // chains big enough for any frame the features allow: waiting would not help.
+            noteDrop("a " + n + "-byte frame did not fit the " + held.peek().capacity()
+                    + "-byte receive chain");
             return -1;
         }
         if (n < NetHeader.SIZE) {
@@ -212,6 +249,11 @@ final class RxWorker implements Runnable {
         for (int i = 0; i < buffers; i++) {
             queue.addUsed(used[i], ok ? lengths[i] : 0);
         }
+    }
+
+    /** Whether the chains held take a frame of {@code length} bytes, header included. */
+    private boolean fits(int length) {
+        return mergeable ? heldBytes >= length : !held.isEmpty() && held.peek().capacity() >= length;
     }
 
     private void noteDrop(String why) {
