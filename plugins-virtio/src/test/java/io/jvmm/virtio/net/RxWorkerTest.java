@@ -71,16 +71,10 @@ class RxWorkerTest {
     }
 
     private void receiveAndCheck(boolean guestCsum) throws Exception {
-        TestMemory memory = new TestMemory(1 << 20);
-        byte[] guard = new byte[POSTED * STRIDE];
-        Arrays.fill(guard, GUARD);
-        memory.write(BUFFERS, guard);
+        TestMemory memory = guardedMemory();
         DriverRing ring = new DriverRing(memory, QUEUE, 0x0, 0x1000, 0x2000);
         Map<Integer, Long> addressOf = new HashMap<>();
-        for (int i = 0; i < POSTED; i++) {
-            long at = BUFFERS + (long) i * STRIDE;
-            addressOf.put(ring.add(List.of(new Buf(at, BUFFER, true))), at);
-        }
+        post(ring, addressOf, 0, POSTED);
         // A TCP ACK, an MTU frame, one over two buffers, and a 64 KiB GSO frame over 43.
         List<byte[]> frames = List.of(frame(54, 1), frame(1514, 2), frame(2000, 3), frame(65000, 4), frame(60, 5));
         long features = 1L << NetFeatures.MRG_RXBUF | 1L << NetFeatures.GUEST_TSO4
@@ -113,17 +107,11 @@ class RxWorkerTest {
      */
     @Test
     void aFrameLargerThanThePostedBuffersWaitsForMoreInsteadOfBeingDropped() throws Exception {
-        TestMemory memory = new TestMemory(1 << 20);
-        byte[] guard = new byte[POSTED * STRIDE];
-        Arrays.fill(guard, GUARD);
-        memory.write(BUFFERS, guard);
+        TestMemory memory = guardedMemory();
         DriverRing ring = new DriverRing(memory, QUEUE, 0x0, 0x1000, 0x2000);
         Map<Integer, Long> addressOf = new HashMap<>();
         int first = 10;
-        for (int i = 0; i < first; i++) {
-            long at = BUFFERS + (long) i * STRIDE;
-            addressOf.put(ring.add(List.of(new Buf(at, BUFFER, true))), at);
-        }
+        post(ring, addressOf, 0, first);
         List<byte[]> frames = List.of(frame(65000, 7));
         long features = 1L << NetFeatures.MRG_RXBUF | 1L << NetFeatures.GUEST_TSO4;
         int[] pair = new int[2];
@@ -143,10 +131,7 @@ class RxWorkerTest {
                 }
                 assertThat(queued[0]).as("bytes the worker left in the tap").isZero();
                 assertThat(ring.pollUsed()).as("a used buffer before the frame could fit").isNull();
-                for (int i = first; i < POSTED; i++) {
-                    long at = BUFFERS + (long) i * STRIDE;
-                    addressOf.put(ring.add(List.of(new Buf(at, BUFFER, true))), at);
-                }
+                post(ring, addressOf, first, POSTED);
                 activation.queue(0).notifier().write(1);
             } finally {
                 Sockets.C.close(pair[1]); // end of file: the worker runs out of looks and stops
@@ -156,6 +141,23 @@ class RxWorkerTest {
             assertThat(activation.malformed).isEmpty();
         }
         assertLandedWhole(ring, memory, addressOf, frames, false);
+    }
+
+    /** Guest memory whose buffer area holds {@link #GUARD} everywhere. */
+    private static TestMemory guardedMemory() {
+        TestMemory memory = new TestMemory(1 << 20);
+        byte[] guard = new byte[POSTED * STRIDE];
+        Arrays.fill(guard, GUARD);
+        memory.write(BUFFERS, guard);
+        return memory;
+    }
+
+    /** Posts buffers {@code from} to {@code to} (exclusive), one writable 1536-byte buffer each. */
+    private static void post(DriverRing ring, Map<Integer, Long> addressOf, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long at = BUFFERS + (long) i * STRIDE;
+            addressOf.put(ring.add(List.of(new Buf(at, BUFFER, true))), at);
+        }
     }
 
     /**
